@@ -1,0 +1,115 @@
+"""Keep the hidden set-up cell of every chapter notebook identical and in sync.
+
+The cell is the first cell of each notebook in chapters/, tagged ``remove-cell``. On
+Colab (which has TensorFlow but not vaelib) it pip-installs vaelib from the repository
+URL set in _config.yml; elsewhere vaelib is already installed (``pip install -r
+requirements.txt``), or found in the checkout. It always quiets TensorFlow's start-up
+logs before TensorFlow is imported, and provides ``glue`` (a plain display on Colab,
+which has no myst-nb).
+
+    python scripts/setup_cell.py          # rewrite the set-up cell of every notebook
+    python scripts/setup_cell.py --check  # exit 1 if any notebook is out of sync
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+TAG = "remove-cell"
+
+TEMPLATE = '''\
+# Set-up (hidden in the book). Runs as is locally, in CI and on Colab.
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow's start-up logs;
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # both are needed, before the import
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+try:
+    import vaelib
+except ImportError:
+    if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ:
+        import subprocess
+
+        spec = os.environ.get("VAELIB_PIP_SPEC", "git+{url}")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    else:  # a checkout without `pip install -e .`: use the package beside chapters/
+        sys.path.insert(0, os.path.abspath(".."))
+    import vaelib
+
+try:
+    from myst_nb import glue
+except ImportError:  # no myst-nb (Colab): glue just shows the value
+    from IPython.display import display as _display
+
+    def glue(name, value, display=True):
+        if display:
+            _display(value)
+'''
+
+
+def repository_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return config["repository"]["url"].rstrip("/")
+
+
+def cell_source() -> str:
+    return TEMPLATE.format(url=repository_url()).rstrip("\n")
+
+
+def notebooks() -> list[Path]:
+    return sorted(CHAPTERS.glob("*.ipynb"))
+
+
+def is_in_sync(nb) -> bool:
+    if not nb.cells:
+        return False
+    first = nb.cells[0]
+    return (
+        first.cell_type == "code"
+        and first.source == cell_source()
+        and TAG in first.get("metadata", {}).get("tags", [])
+    )
+
+
+def sync(path: Path) -> bool:
+    """Write the canonical set-up cell into ``path``; return True if it changed."""
+    nb = nbformat.read(path, as_version=4)
+    if is_in_sync(nb):
+        return False
+    cell = nbformat.v4.new_code_cell(cell_source(), metadata={"tags": [TAG]})
+    if nb.cells and nb.cells[0].cell_type == "code" and TAG in nb.cells[0].get("metadata", {}).get("tags", []) \
+            and "VAELIB_PIP_SPEC" in nb.cells[0].source:
+        cell["id"] = nb.cells[0].get("id", cell.get("id"))
+        nb.cells[0] = cell
+    else:
+        nb.cells.insert(0, cell)
+    nbformat.write(nb, path)
+    return True
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only report notebooks out of sync")
+    args = parser.parse_args(argv)
+    stale = [p for p in notebooks() if not is_in_sync(nbformat.read(p, as_version=4))]
+    if args.check:
+        for p in stale:
+            print(f"out of sync: {p.relative_to(ROOT)} (run python scripts/setup_cell.py)")
+        return 1 if stale else 0
+    for p in stale:
+        sync(p)
+        print(f"updated {p.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
