@@ -79,9 +79,10 @@ RUNNER = textwrap.dedent("""
 def test_colab_setup_cell_installs_vaelib_and_chapter_runs(tmp_path):
     python = venv_python()
     subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "vaelib"], capture_output=True)
-    probe = subprocess.run([str(python), "-c", "import vaelib"], capture_output=True, text=True)
+    # (run from an empty folder: from the repository root, "import vaelib" finds the source)
+    probe = subprocess.run([str(python), "-c", "import vaelib"], capture_output=True, text=True, cwd=tmp_path)
     assert probe.returncode != 0, "the Colab-like environment must start without vaelib"
-    probe = subprocess.run([str(python), "-c", "import myst_nb"], capture_output=True, text=True)
+    probe = subprocess.run([str(python), "-c", "import myst_nb"], capture_output=True, text=True, cwd=tmp_path)
     assert probe.returncode != 0, "Colab has no myst-nb; the glue fallback must be exercised"
 
     repo = tmp_path / "repo"
@@ -99,7 +100,7 @@ def test_colab_setup_cell_installs_vaelib_and_chapter_runs(tmp_path):
     assert "CELLS-RUN" in result.stdout
 
     where = subprocess.run([str(python), "-c", "import vaelib; print(vaelib.__file__)"],
-                           capture_output=True, text=True, check=True).stdout.strip()
+                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip()
     assert Path(where).is_relative_to(VENV), f"vaelib came from {where}, not from the git install"
     data_file = Path(where).parent / "mnist" / "train-images-idx3-ubyte.gz"
     assert data_file.is_file(), "the git install must ship MNIST as package data"
