@@ -1,0 +1,266 @@
+"""Unit tests of the chapter-3 VAE in vaelib.models: Sampling, kl_divergence,
+reconstruction_loss, the encoder/decoder builders, VAE and build_vae.
+
+Every expected value comes from an independent reference: NumPy formulas written
+differently from the code, numerical integration with SciPy, or statistics of samples.
+"""
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+keras = pytest.importorskip("keras")
+from keras import ops  # noqa: E402
+
+from vaelib import models  # noqa: E402
+from vaelib.data import PIXELS  # noqa: E402
+
+
+def to_np(x):
+    """A backend tensor as a NumPy array (TensorFlow tensors have .numpy())."""
+    return x.numpy() if hasattr(x, "numpy") else np.asarray(ops.convert_to_numpy(x))
+
+
+def images(n, seed=0):
+    """Fake images: float32 pixels in [0, 1], a third of them exactly 0 (like MNIST's paper)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 1.0, size=(n, PIXELS)).astype("float32")
+    x[:, : PIXELS // 3] = 0.0
+    return x
+
+
+def kl_reference(mu, log_var):
+    """KL(N(mu, sigma^2) || N(0, 1)) per dimension from the general two-Gaussian formula,
+    log(s2 / s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2 with m2 = 0, s2 = 1, summed."""
+    s1 = np.exp(0.5 * np.asarray(log_var, dtype=np.float64))
+    m1 = np.asarray(mu, dtype=np.float64)
+    return np.sum(np.log(1.0 / s1) + (s1**2 + m1**2) / 2.0 - 0.5, axis=-1)
+
+
+def bce_reference(x, p):
+    x = np.asarray(x, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    return -np.sum(x * np.log(p) + (1.0 - x) * np.log1p(-p), axis=-1)
+
+
+@pytest.fixture(scope="module")
+def vae():
+    keras.utils.set_random_seed(0)
+    return models.build_vae(seed=0)
+
+
+# ---------------------------------------------------------------- kl_divergence
+
+
+def test_kl_matches_numpy_reference_on_fixed_inputs():
+    mu = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, np.log(2.0)], [-1.5, 0.3], [2.0, -0.7]], dtype="float32")
+    log_var = np.array([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [-2.0, 1.0], [0.5, -3.0]], dtype="float32")
+    got = to_np(models.kl_divergence(mu, log_var))
+    assert got.shape == (5,)
+    np.testing.assert_allclose(got, kl_reference(mu, log_var), rtol=1e-5, atol=1e-6)
+    # Values worked out by hand: the prior itself, a unit shift of the mean.
+    assert got[0] == pytest.approx(0.0, abs=1e-7)
+    assert got[1] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_kl_matches_numerical_integration_in_one_dimension():
+    for mu, log_var in [(0.7, -1.2), (-2.0, 0.8), (0.0, 1.5)]:
+        q = stats.norm(mu, np.exp(0.5 * log_var))
+        p = stats.norm(0.0, 1.0)
+        by_quad = integrate.quad(lambda z: q.pdf(z) * (q.logpdf(z) - p.logpdf(z)), -30, 30, limit=200)[0]
+        got = to_np(models.kl_divergence(np.array([[mu]], "float32"), np.array([[log_var]], "float32")))[0]
+        assert got == pytest.approx(by_quad, rel=1e-5, abs=1e-6)
+
+
+def test_kl_is_positive_away_from_the_prior_and_sums_over_dimensions():
+    rng = np.random.default_rng(1)
+    mu = rng.normal(size=(50, 3)).astype("float32")
+    log_var = rng.normal(size=(50, 3)).astype("float32")
+    total = to_np(models.kl_divergence(mu, log_var))
+    per_dim = sum(to_np(models.kl_divergence(mu[:, [k]], log_var[:, [k]])) for k in range(3))
+    assert np.all(total > 0)
+    np.testing.assert_allclose(total, per_dim, rtol=1e-5)
+
+
+# ---------------------------------------------------------- reconstruction_loss
+
+
+def test_reconstruction_loss_matches_numpy_bce():
+    rng = np.random.default_rng(2)
+    x = images(6, seed=2)
+    p = rng.uniform(0.01, 0.99, size=x.shape).astype("float32")
+    got = to_np(models.reconstruction_loss(x, p))
+    assert got.shape == (6,)
+    np.testing.assert_allclose(got, bce_reference(x, p), rtol=1e-5)
+
+
+def test_reconstruction_loss_is_784_times_the_keras_mean_bce():
+    rng = np.random.default_rng(3)
+    x = images(4, seed=3)
+    p = rng.uniform(0.05, 0.95, size=x.shape).astype("float32")
+    mean_bce = to_np(keras.losses.binary_crossentropy(x, p))
+    np.testing.assert_allclose(to_np(models.reconstruction_loss(x, p)), PIXELS * mean_bce, rtol=1e-5)
+
+
+def test_reconstruction_loss_is_small_for_a_near_perfect_binary_reconstruction():
+    x = (images(3, seed=4) > 0.5).astype("float32")
+    p = np.where(x > 0.5, 0.999, 0.001).astype("float32")
+    got = to_np(models.reconstruction_loss(x, p))
+    np.testing.assert_allclose(got, PIXELS * -np.log(0.999), rtol=1e-3)
+
+
+# ---------------------------------------------------------------------- Sampling
+
+
+def test_sampling_has_the_requested_mean_and_variance():
+    n = 200_000
+    mean = np.array([1.5, -2.0, 0.0], dtype="float32")
+    var = np.array([0.25, 4.0, 1.0], dtype="float32")
+    z_mean = np.tile(mean, (n, 1))
+    z_log_var = np.tile(np.log(var), (n, 1))
+    z = to_np(models.Sampling(seed=3)([z_mean, z_log_var])).astype(np.float64)
+    assert z.shape == (n, 3)
+    # Within 5 standard errors of the sample mean and of the sample variance.
+    assert np.all(np.abs(z.mean(axis=0) - mean) < 5 * np.sqrt(var / n))
+    assert np.all(np.abs(z.var(axis=0, ddof=1) - var) < 5 * var * np.sqrt(2.0 / (n - 1)))
+    # And normal: about 68.3% of samples within one standard deviation of the mean.
+    within = np.mean(np.abs(z - mean) < np.sqrt(var), axis=0)
+    assert np.all(np.abs(within - (stats.norm.cdf(1) - stats.norm.cdf(-1))) < 0.01)
+
+
+@pytest.mark.parametrize("n", [1, 7, 100])
+def test_sampling_takes_the_batch_shape_at_run_time(n):
+    layer = models.Sampling(seed=0)
+    z = to_np(layer([np.zeros((n, 2), "float32"), np.zeros((n, 2), "float32")]))
+    assert z.shape == (n, 2)
+
+
+def test_sampling_is_seeded_and_advances():
+    zeros = np.zeros((5, 2), "float32")
+    a, b = models.Sampling(seed=7), models.Sampling(seed=7)
+    first_a, first_b = to_np(a([zeros, zeros])), to_np(b([zeros, zeros]))
+    np.testing.assert_array_equal(first_a, first_b)  # same seed, same draws
+    assert not np.allclose(to_np(a([zeros, zeros])), first_a)  # the next call draws anew
+    assert not np.allclose(to_np(models.Sampling(seed=8)([zeros, zeros])), first_a)
+
+
+def test_sampling_with_zero_variance_returns_the_mean():
+    mean = np.array([[0.3, -1.0]], "float32")
+    z = to_np(models.Sampling(seed=0)([mean, np.full((1, 2), -60.0, "float32")]))
+    np.testing.assert_allclose(z, mean, atol=1e-6)
+
+
+# ------------------------------------------------------------ shapes and models
+
+
+@pytest.mark.parametrize("n", [1, 7, 100])
+def test_output_shapes_for_any_batch_size(vae, n):
+    x = images(n)
+    z_mean, z_log_var, z = vae.encoder.predict(x, verbose=0)
+    assert z_mean.shape == z_log_var.shape == z.shape == (n, 2)
+    decoded = vae.decoder.predict(z, verbose=0)
+    assert decoded.shape == (n, PIXELS)
+    assert np.all((decoded > 0) & (decoded < 1))
+    assert vae.predict(x, verbose=0).shape == (n, PIXELS)
+    assert vae.reconstruct(x).shape == (n, PIXELS)
+
+
+def test_latent_dim_and_layer_sizes_follow_the_arguments():
+    keras.utils.set_random_seed(0)
+    vae20 = models.build_vae(latent_dim=20, intermediate_dim=64, seed=0)
+    z_mean, _, z = vae20.encoder.predict(images(3), verbose=0)
+    assert z_mean.shape == z.shape == (3, 20)
+    # 784*64 + 64 + 2 * (64*20 + 20) weights in the encoder, 20*64 + 64 + 64*784 + 784 in the decoder.
+    assert vae20.encoder.count_params() == PIXELS * 64 + 64 + 2 * (64 * 20 + 20)
+    assert vae20.decoder.count_params() == 20 * 64 + 64 + 64 * PIXELS + PIXELS
+
+
+def test_vae_owns_no_weights_beyond_encoder_and_decoder(vae):
+    paths = {w.path for w in vae.weights}
+    assert paths == {w.path for w in vae.encoder.weights} | {w.path for w in vae.decoder.weights}
+
+
+def test_reconstruct_decodes_the_latent_means(vae):
+    x = images(5)
+    z_mean = vae.encoder.predict(x, verbose=0)[0]
+    np.testing.assert_allclose(vae.reconstruct(x), vae.decoder.predict(z_mean, verbose=0), rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(vae.reconstruct(x), vae.reconstruct(x))  # no sampling
+
+
+def test_seeded_builds_are_identical():
+    x = images(4)
+    outputs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(5)
+        model = models.build_vae(seed=5)
+        outputs.append(model.encoder.predict(x, verbose=0))
+    for a, b in zip(*outputs):
+        np.testing.assert_array_equal(a, b)
+
+
+# ------------------------------------------------------------------ save / load
+
+
+# Keras's own saving code triggers a NumPy 2 DeprecationWarning on TensorFlow variables.
+@pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
+def test_saved_and_reloaded_model_gives_the_same_outputs(vae, tmp_path):
+    path = tmp_path / "vae.keras"
+    vae.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded, models.VAE)
+    x = images(9)
+    for a, b in zip(vae.encoder.predict(x, verbose=0)[:2], loaded.encoder.predict(x, verbose=0)[:2]):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    z = np.random.default_rng(0).normal(size=(9, 2)).astype("float32")
+    np.testing.assert_allclose(vae.decoder.predict(z, verbose=0), loaded.decoder.predict(z, verbose=0),
+                               rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(vae.reconstruct(x), loaded.reconstruct(x), rtol=1e-6, atol=1e-7)
+
+
+# --------------------------------------------------------------- compile and fit
+
+
+def test_fit_and_evaluate_report_loss_as_reconstruction_plus_kl():
+    keras.utils.set_random_seed(0)
+    model = models.build_vae(seed=0)
+    model.compile(optimizer=keras.optimizers.RMSprop())
+    x = images(32, seed=9)
+    history = model.fit(x, epochs=1, batch_size=32, verbose=0).history  # exactly one step
+    assert set(history) >= {"loss", "reconstruction_loss", "kl_loss"}
+    loss, rec, kl = (history[k][0] for k in ("loss", "reconstruction_loss", "kl_loss"))
+    assert np.isfinite(loss) and rec > 0 and kl >= 0
+    assert loss == pytest.approx(rec + kl, rel=1e-5)
+
+    result = model.evaluate(x, batch_size=32, verbose=0, return_dict=True)
+    assert result["loss"] == pytest.approx(result["reconstruction_loss"] + result["kl_loss"], rel=1e-5)
+    # The KL term is deterministic: it must equal the NumPy KL of the encoder's outputs.
+    z_mean, z_log_var, _ = model.encoder.predict(x, verbose=0)
+    assert result["kl_loss"] == pytest.approx(float(np.mean(kl_reference(z_mean, z_log_var))), rel=1e-4, abs=1e-5)
+
+
+def test_training_lowers_the_loss():
+    keras.utils.set_random_seed(0)
+    model = models.build_vae(intermediate_dim=32, seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2))
+    x = images(200, seed=10)
+    losses = model.fit(x, epochs=4, batch_size=50, verbose=0).history["loss"]
+    assert losses[-1] < losses[0]
+
+
+# ------------------------------------------------------------------ bad arguments
+
+
+@pytest.mark.parametrize("kwargs", [{"latent_dim": 0}, {"latent_dim": 2.5}, {"latent_dim": True},
+                                    {"intermediate_dim": -1}, {"original_dim": "784"}])
+def test_bad_dimensions_raise_value_error(kwargs):
+    with pytest.raises(ValueError):
+        models.build_vae(**kwargs)
+
+
+def test_reconstruct_rejects_bad_images(vae):
+    with pytest.raises(ValueError, match="pixel values"):
+        vae.reconstruct(np.full((2, PIXELS), 255.0))  # raw bytes, not [0, 1]
+    with pytest.raises(ValueError, match="shape"):
+        vae.reconstruct(np.zeros((2, 10)))
+    with pytest.raises(TypeError):
+        vae.reconstruct("not images")
