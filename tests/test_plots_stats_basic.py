@@ -95,4 +95,16 @@ def test_error_measures_validate_inputs():
     with pytest.raises(ValueError, match="NaN"):
         stats.rmse(a, np.full((2, 784), np.nan))
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        stats.squared_error_per_image(a, np.full((2, 784), 2.0))
+        stats.squared_error_per_image(np.full((2, 784), 2.0), a)  # the images themselves must be in [0, 1]
+    with pytest.raises(ValueError, match="NaN"):
+        stats.squared_error_per_image(a, np.full((2, 784), np.nan))
+    with pytest.raises(TypeError, match="x_hat"):
+        stats.squared_error_per_image(a, "reconstructions")
+
+
+def test_squared_error_accepts_linear_reconstructions_outside_the_unit_interval():
+    x = np.zeros((2, 784))
+    x_hat = np.full((2, 28, 28), -0.5)  # a PCA reconstruction can undershoot 0
+    np.testing.assert_allclose(stats.squared_error_per_image(x, x_hat), [196.0, 196.0])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        stats.rmse(x, x_hat.reshape(2, 784))  # rmse and psnr still want images on both sides

@@ -23,6 +23,7 @@ __all__ = [
     "load_mnist_vectors",
     "to_vectors",
     "check_images",
+    "as_numeric_array",
 ]
 
 IMAGE_SIDE = 28
@@ -132,6 +133,25 @@ def load_mnist(source: str = "local", directory: str | Path | None = None):
     raise ValueError(f"source must be 'local' or 'keras', got {source!r}")
 
 
+def as_numeric_array(values, name: str, what: str = "an array of numbers") -> np.ndarray:
+    """Return ``values`` as a NumPy array of real numbers, or raise ``TypeError``.
+
+    The first check of every vaelib function that takes arrays: it rejects strings,
+    ``None``, ragged sequences, booleans and non-numeric or complex dtypes with a message
+    naming the argument (``name``) and what it should be (``what``). Shape, size and
+    finiteness are checked by the caller, which knows what it expects.
+    """
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be {what}, got {type(values).__name__}")
+    try:
+        arr = np.asarray(values)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be {what}: {exc}") from exc
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    return arr
+
+
 def check_images(x, name: str = "x") -> np.ndarray:
     """Validate a batch of images and return it as float32 vectors of shape (n, 784).
 
@@ -140,14 +160,7 @@ def check_images(x, name: str = "x") -> np.ndarray:
     empty batch, NaN or infinite values, or pixels outside [0, 1] (for example raw 0-255
     bytes, which should go through :func:`to_vectors` first).
     """
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be an array of images, got {type(x).__name__}")
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be an array of images: {exc}") from exc
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    arr = as_numeric_array(x, name, "an array of images")
     if arr.ndim == 3 and arr.shape[1:] == (IMAGE_SIDE, IMAGE_SIDE):
         arr = arr.reshape(len(arr), PIXELS)
     if arr.ndim != 2 or arr.shape[1] != PIXELS:

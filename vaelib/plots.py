@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import IMAGE_SIDE, check_images
+from .data import IMAGE_SIDE, as_numeric_array, check_images
 
 __all__ = [
     "OKABE_ITO",
@@ -120,14 +120,7 @@ DIGIT_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "<", ">")
 
 def _check_latent_points(z, name: str = "z") -> np.ndarray:
     """Return ``z`` as a float64 array of shape (n, 2), or raise TypeError/ValueError."""
-    if isinstance(z, (str, bytes)) or z is None:
-        raise TypeError(f"{name} must be an array of 2-D latent points, got {type(z).__name__}")
-    try:
-        arr = np.asarray(z)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be an array of 2-D latent points: {exc}") from exc
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    arr = as_numeric_array(z, name, "an array of 2-D latent points")
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise ValueError(f"{name} must have shape (n, 2): one row (z1, z2) per point, got {arr.shape}")
     if arr.shape[0] == 0:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import check_images
+from .data import as_numeric_array, check_images
 
 __all__ = ["squared_error_per_image", "rmse", "psnr",
            "sample_gaussian_mixture", "mixture_logpdf", "mixture_pdf", "mixture_moments",
@@ -17,21 +17,34 @@ __all__ = ["squared_error_per_image", "rmse", "psnr",
            "principal_angles"]
 
 
-def _pair(x, x_hat):
+def _pair(x, x_hat, strict: bool = True):
+    """Validate images ``x`` and their estimates ``x_hat``; return both as float64 (n, 784).
+
+    With ``strict=False`` the estimate only has to be finite: the reconstructions of
+    linear models (PCA, a linear autoencoder) can leave [0, 1].
+    """
     a = check_images(x, name="x")
-    b = check_images(x_hat, name="x_hat")
+    if strict:
+        b = check_images(x_hat, name="x_hat").astype(np.float64)
+    else:
+        b = as_numeric_array(x_hat, "x_hat", "an array of reconstructions").astype(np.float64)
+        if b.ndim == 3:
+            b = b.reshape(len(b), -1)
+        if b.shape == a.shape and not np.all(np.isfinite(b)):
+            raise ValueError("x_hat contains NaN or infinite values")
     if a.shape != b.shape:
         raise ValueError(f"x and x_hat must have the same shape, got {a.shape} and {b.shape}")
-    return a.astype(np.float64), b.astype(np.float64)
+    return a.astype(np.float64), b
 
 
 def squared_error_per_image(x, x_hat) -> np.ndarray:
     """Sum over the 784 pixels of (x - x_hat)**2, one number per image.
 
     Introduced in chapter 1; chapter 2 averages it over the test set to compare with
-    Hinton & Salakhutdinov (2006), who report this quantity.
+    Hinton & Salakhutdinov (2006), who report this quantity. ``x`` must be images in
+    [0, 1]; ``x_hat`` may be any finite values (linear reconstructions leave [0, 1]).
     """
-    a, b = _pair(x, x_hat)
+    a, b = _pair(x, x_hat, strict=False)
     return np.sum((a - b) ** 2, axis=1)
 
 
@@ -59,14 +72,7 @@ def psnr(clean, other) -> float:
 
 
 def _as_1d_float(values, name: str) -> np.ndarray:
-    if isinstance(values, (str, bytes)) or values is None:
-        raise TypeError(f"{name} must be numbers, got {type(values).__name__}")
-    try:
-        arr = np.asarray(values)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be numbers: {exc}") from exc
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    arr = as_numeric_array(values, name, "numbers")
     arr = np.atleast_1d(arr.astype(np.float64))
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
@@ -375,14 +381,7 @@ def vae_log_weights(x, probs, z, z_mean, z_log_var, clip: float = 1e-7) -> np.nd
 
 def _ch1_features(features, name: str = "features") -> np.ndarray:
     """Return ``features`` as a finite float64 array of shape (n, d), or raise."""
-    if isinstance(features, (str, bytes)) or features is None:
-        raise TypeError(f"{name} must be an array of feature vectors, got {type(features).__name__}")
-    try:
-        arr = np.asarray(features)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be an array of feature vectors: {exc}") from exc
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    arr = as_numeric_array(features, name, "an array of feature vectors")
     if arr.ndim != 2:
         raise ValueError(f"{name} must have shape (n, d): one row per item, got {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
@@ -460,14 +459,7 @@ def precision_at_k(features, labels, k: int = 10, queries=None, chunk_size: int 
 
 
 def _basis_matrix(m, name: str) -> np.ndarray:
-    if isinstance(m, (str, bytes)) or m is None:
-        raise TypeError(f"{name} must be a 2-D array of basis vectors, got {type(m).__name__}")
-    try:
-        arr = np.asarray(m)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be a 2-D array of basis vectors: {exc}") from exc
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    arr = as_numeric_array(m, name, "a 2-D array of basis vectors")
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} must be a non-empty 2-D array (dimension, k), got shape {arr.shape}")
     arr = arr.astype(np.float64)
