@@ -110,6 +110,13 @@ def test_glued_figures_have_alt_text_and_caption(path):
         assert body, f"{path.name}: glued figure without a caption:\n{block}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_figures_are_shown_through_captioned_glue(path):
+    """plt.show() would put a figure on the page with no caption and no alt text."""
+    code = "\n".join(c.source for c in read(path).cells if c.cell_type == "code")
+    assert "plt.show(" not in code, f"{path.name}: glue the figure and show it with a captioned {{glue:figure}}"
+
+
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem != "00_mnist"], ids=lambda p: p.name)
 def test_chapters_check_their_claims_and_have_exercises(path):
     nb = read(path)
