@@ -66,7 +66,11 @@ def parse(path: Path) -> Page:
 
 def notebook_pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [entry["file"] for part in toc.get("parts", []) for entry in part.get("chapters", [])]
+    files = [
+        entry["file"]
+        for part in toc.get("parts", [])
+        for entry in part.get("chapters", [])
+    ]
     return [f for f in files if (ROOT / f"{f}.ipynb").is_file()]
 
 
@@ -80,10 +84,21 @@ def find_chromium() -> str | None:
 
 def typeset_count(chromium: str, page: Path) -> int:
     with tempfile.TemporaryDirectory() as profile:
-        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", f"--user-data-dir={profile}", "--virtual-time-budget=15000",
-               "--dump-dom", page.as_uri()]
+        cmd = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            page.as_uri(),
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
     return out.count("<mjx-container")
 
@@ -94,17 +109,28 @@ def main(argv: list[str]) -> int:
         print(f"no built book at {html}: run jupyter-book build . first")
         return 1
     problems: list[str] = []
-    pages = {p: parse(p) for p in sorted(html.rglob("*.html"))
-             if p.relative_to(html).parts[0] not in ("_static", "_sources")}  # theme templates are not pages
+    pages = {
+        p: parse(p)
+        for p in sorted(html.rglob("*.html"))
+        if p.relative_to(html).parts[0] not in ("_static", "_sources")
+    }  # theme templates are not pages
     ids = {p: pg.ids for p, pg in pages.items()}
 
     # 1. local links, images, scripts, stylesheets and anchors
     for path, page in pages.items():
         for tag, url in page.refs:
             parsed = urlparse(url)
-            if parsed.scheme or url.startswith("//") or url.startswith(("mailto:", "javascript:", "data:")):
+            if (
+                parsed.scheme
+                or url.startswith("//")
+                or url.startswith(("mailto:", "javascript:", "data:"))
+            ):
                 continue
-            target = path if not parsed.path else (path.parent / unquote(parsed.path)).resolve()
+            target = (
+                path
+                if not parsed.path
+                else (path.parent / unquote(parsed.path)).resolve()
+            )
             if target.is_dir():
                 target = target / "index.html"
             rel = path.relative_to(html)
@@ -114,7 +140,9 @@ def main(argv: list[str]) -> int:
             if parsed.fragment and target.suffix == ".html" and tag == "a":
                 target_ids = ids.get(target) or parse(target).ids
                 if unquote(parsed.fragment) not in target_ids:
-                    problems.append(f"{rel}: anchor #{parsed.fragment} not found in {target.relative_to(html)}")
+                    problems.append(
+                        f"{rel}: anchor #{parsed.fragment} not found in {target.relative_to(html)}"
+                    )
 
     # 2. no stderr, errors or tracebacks on any page
     for path, page in pages.items():
@@ -126,7 +154,11 @@ def main(argv: list[str]) -> int:
         text = "".join(page.text)
         if "Traceback (most recent call last)" in text:
             problems.append(f"{rel}: shows a Python traceback")
-        for marker in ("WARNING: All log messages", "cuda_platform", "oneDNN custom operations"):
+        for marker in (
+            "WARNING: All log messages",
+            "cuda_platform",
+            "oneDNN custom operations",
+        ):
             if marker in text:
                 problems.append(f"{rel}: shows TensorFlow start-up logs ({marker!r})")
 
@@ -144,15 +176,25 @@ def main(argv: list[str]) -> int:
             problems.append(f"{name}.html: no Colab link {want}")
 
     # 4. MathJax: local, and it typesets
-    with_math = [p for p, pg in pages.items() if pg.math_nodes and "_static" not in p.parts]
+    with_math = [
+        p for p, pg in pages.items() if pg.math_nodes and "_static" not in p.parts
+    ]
     for path in with_math:
-        scripts = [url for tag, url in pages[path].refs if tag == "script" and "mathjax" in url.lower()]
+        scripts = [
+            url
+            for tag, url in pages[path].refs
+            if tag == "script" and "mathjax" in url.lower()
+        ]
         remote = [u for u in scripts if urlparse(u).scheme or u.startswith("//")]
         if not scripts or remote:
-            problems.append(f"{path.relative_to(html)}: MathJax not served locally ({scripts})")
+            problems.append(
+                f"{path.relative_to(html)}: MathJax not served locally ({scripts})"
+            )
     chromium = find_chromium()
     if chromium is None:
-        problems.append("chromium not found: cannot check that MathJax typesets (apt-get install chromium)")
+        problems.append(
+            "chromium not found: cannot check that MathJax typesets (apt-get install chromium)"
+        )
     elif not with_math:
         problems.append("no page has maths: the MathJax check would prove nothing")
     else:
@@ -160,9 +202,13 @@ def main(argv: list[str]) -> int:
             n = typeset_count(chromium, path)
             need = pages[path].math_nodes
             status = "ok" if n >= need else "NOT TYPESET"
-            print(f"  mathjax {path.relative_to(html)}: {need} maths nodes, {n} typeset: {status}")
+            print(
+                f"  mathjax {path.relative_to(html)}: {need} maths nodes, {n} typeset: {status}"
+            )
             if n < need:
-                problems.append(f"{path.relative_to(html)}: MathJax typeset {n} of {need} maths nodes")
+                problems.append(
+                    f"{path.relative_to(html)}: MathJax typeset {n} of {need} maths nodes"
+                )
 
     checked = sum(len(pg.refs) for pg in pages.values())
     if problems:
@@ -170,8 +216,10 @@ def main(argv: list[str]) -> int:
         for p in problems:
             print("  -", p)
         return 1
-    print(f"HTML check passed: {len(pages)} pages, {checked} links/resources, "
-          f"{len(notebook_pages())} notebook pages with Colab links, {len(with_math)} pages with maths typeset")
+    print(
+        f"HTML check passed: {len(pages)} pages, {checked} links/resources, "
+        f"{len(notebook_pages())} notebook pages with Colab links, {len(with_math)} pages with maths typeset"
+    )
     return 0
 
 

@@ -32,7 +32,9 @@ def main(argv: list[str]) -> int:
     for name in ("_config.yml", "references.bib"):
         shutil.copy(ROOT / name, out / name)
     (out / "chapters").mkdir()
-    chapters = [ROOT / "chapters" / "00_mnist.ipynb"] + [nb for nb in notebooks if nb.name != "00_mnist.ipynb"]
+    chapters = [ROOT / "chapters" / "00_mnist.ipynb"] + [
+        nb for nb in notebooks if nb.name != "00_mnist.ipynb"
+    ]
     for nb in chapters:
         shutil.copy(nb, out / "chapters" / nb.name)
     extra = []

@@ -1,11 +1,13 @@
 """Keep the hidden set-up cell of every chapter notebook identical and in sync.
 
-The cell is the first cell of each notebook in chapters/, tagged ``remove-cell``. On
+The cell is the first cell of each notebook in chapters/, tagged ``remove-input`` (the
+code is hidden; the line it prints, which Keras backend ran the page, is shown). On
 Colab (which has TensorFlow but not vaelib) it pip-installs vaelib from the repository
 URL set in _config.yml; elsewhere vaelib is already installed (``pip install -r
 requirements.txt``), or found in the checkout. It always quiets TensorFlow's start-up
-logs before TensorFlow is imported, and provides ``glue`` (a plain display on Colab,
-which has no myst-nb).
+logs before TensorFlow is imported, keeps a Keras backend the reader chose (JAX when
+TensorFlow is missing), provides ``glue`` (a plain display on Colab, which has no
+myst-nb) and prints the Keras version and backend.
 
     python scripts/setup_cell.py          # rewrite the set-up cell of every notebook
     python scripts/setup_cell.py --check  # exit 1 if any notebook is out of sync
@@ -22,38 +24,49 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
-TAG = "remove-cell"
+TAG = "remove-input"  # the code is hidden; the backend line it prints is shown
 
-TEMPLATE = '''\
-# Set-up (hidden in the book). Runs as is locally, in CI and on Colab.
+TEMPLATE = """\
+# Set-up (its code is hidden in the book). Runs as is locally, in CI and on Colab.
+import importlib.util
 import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow's start-up logs;
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # both are needed, before the import
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# Quiet TensorFlow's start-up logs: both are needed, before TensorFlow is imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# Keras 3 runs on TensorFlow, JAX or PyTorch. A backend you chose (KERAS_BACKEND) is
+# kept; otherwise Keras's default (TensorFlow), or JAX where TensorFlow is missing.
+if "KERAS_BACKEND" not in os.environ and not importlib.util.find_spec("tensorflow"):
+    os.environ["KERAS_BACKEND"] = "jax"
 
+REPOSITORY = "{url}"
 try:
-    import vaelib
+    import vaelib  # noqa: F401
 except ImportError:
     if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ:
         import subprocess
 
-        spec = os.environ.get("VAELIB_PIP_SPEC", "git+{url}")
+        spec = os.environ.get("VAELIB_PIP_SPEC", "git+" + REPOSITORY)
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
     else:  # a checkout without `pip install -e .`: use the package beside chapters/
         sys.path.insert(0, os.path.abspath(".."))
-    import vaelib
+    import vaelib  # noqa: F401
 
 try:
     from myst_nb import glue
-except ImportError:  # no myst-nb (Colab): glue just shows the value
+except ImportError:  # no myst-nb (Colab, plain Jupyter): glue just shows the value
     from IPython.display import display as _display
 
     def glue(name, value, display=True):
         if display:
             _display(value)
-'''
+
+
+import keras
+
+print(f"Keras {{keras.__version__}} on the {{keras.backend.backend()}} backend")
+"""
 
 
 def repository_url() -> str:
@@ -86,8 +99,12 @@ def sync(path: Path) -> bool:
     if is_in_sync(nb):
         return False
     cell = nbformat.v4.new_code_cell(cell_source(), metadata={"tags": [TAG]})
-    if nb.cells and nb.cells[0].cell_type == "code" and TAG in nb.cells[0].get("metadata", {}).get("tags", []) \
-            and "VAELIB_PIP_SPEC" in nb.cells[0].source:
+    first = nb.cells[0] if nb.cells else None
+    if (
+        first is not None
+        and first.cell_type == "code"
+        and "VAELIB_PIP_SPEC" in first.source
+    ):
         cell["id"] = nb.cells[0].get("id", cell.get("id"))
         nb.cells[0] = cell
     else:
@@ -97,13 +114,19 @@ def sync(path: Path) -> bool:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="only report notebooks out of sync")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only report notebooks out of sync"
+    )
     args = parser.parse_args(argv)
     stale = [p for p in notebooks() if not is_in_sync(nbformat.read(p, as_version=4))]
     if args.check:
         for p in stale:
-            print(f"out of sync: {p.relative_to(ROOT)} (run python scripts/setup_cell.py)")
+            print(
+                f"out of sync: {p.relative_to(ROOT)} (run python scripts/setup_cell.py)"
+            )
         return 1 if stale else 0
     for p in stale:
         sync(p)

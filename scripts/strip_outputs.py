@@ -1,6 +1,6 @@
 """Remove outputs and execution counts from notebooks (they are stored without outputs).
 
-    python scripts/strip_outputs.py chapters/*.ipynb
+python scripts/strip_outputs.py chapters/*.ipynb
 """
 
 import sys
@@ -12,7 +12,9 @@ def strip(path: str) -> bool:
     nb = nbformat.read(path, as_version=4)
     changed = False
     for cell in nb.cells:
-        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
+        if cell.cell_type == "code" and (
+            cell.outputs or cell.execution_count is not None
+        ):
             cell.outputs, cell.execution_count = [], None
             changed = True
     if changed:

@@ -27,10 +27,13 @@ def _close_figures():
 
 # --- reference implementations (deliberately naive) -------------------------------------------
 
+
 def _chance_by_pairs(labels):
     labels = list(labels)
     n = len(labels)
-    same = sum(1 for i in range(n) for j in range(n) if i != j and labels[i] == labels[j])
+    same = sum(
+        1 for i in range(n) for j in range(n) if i != j and labels[i] == labels[j]
+    )
     return same / (n * (n - 1))
 
 
@@ -48,8 +51,11 @@ def _precision_by_sorting(features, labels, k, queries=None):
 
 # --- same_label_chance --------------------------------------------------------------------------
 
+
 def test_same_label_chance_small_cases_by_hand():
-    assert stats.same_label_chance([0, 0, 1]) == pytest.approx(1 / 3)  # 2 of 6 ordered pairs
+    assert stats.same_label_chance([0, 0, 1]) == pytest.approx(
+        1 / 3
+    )  # 2 of 6 ordered pairs
     assert stats.same_label_chance([7, 7, 7, 7]) == pytest.approx(1.0)
     assert stats.same_label_chance([0, 1, 2, 3]) == pytest.approx(0.0)
     assert stats.same_label_chance(["a", "b", "a", "b"]) == pytest.approx(4 / 12)
@@ -66,18 +72,22 @@ def test_same_label_chance_balanced_classes_tends_to_one_over_classes():
     assert stats.same_label_chance(labels) == pytest.approx(999 / 9999)
 
 
-@pytest.mark.parametrize("bad, error", [
-    ([[0, 1], [1, 0]], ValueError),  # not 1-D
-    ([3], ValueError),  # a single item has no "other" item
-    ("0011", TypeError),
-    (None, TypeError),
-])
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        ([[0, 1], [1, 0]], ValueError),  # not 1-D
+        ([3], ValueError),  # a single item has no "other" item
+        ("0011", TypeError),
+        (None, TypeError),
+    ],
+)
 def test_same_label_chance_rejects_bad_labels(bad, error):
     with pytest.raises(error):
         stats.same_label_chance(bad)
 
 
 # --- precision_at_k --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("k", [1, 3, 10])
 def test_precision_at_k_matches_brute_force(k):
@@ -95,7 +105,9 @@ def test_precision_at_k_with_query_subset_and_chunks():
     queries = np.array([5, 0, 69, 33, 12])
     expected = _precision_by_sorting(features, labels, 4, queries)
     for chunk in (1, 2, 1000):
-        assert stats.precision_at_k(features, labels, k=4, queries=queries, chunk_size=chunk) == pytest.approx(expected)
+        assert stats.precision_at_k(
+            features, labels, k=4, queries=queries, chunk_size=chunk
+        ) == pytest.approx(expected)
 
 
 def test_precision_with_all_other_items_equals_chance():
@@ -103,7 +115,9 @@ def test_precision_with_all_other_items_equals_chance():
     features = rng.normal(size=(40, 2))
     labels = rng.integers(0, 3, size=40)
     # With k = n - 1 every other item is a neighbour, whatever the features.
-    assert stats.precision_at_k(features, labels, k=39) == pytest.approx(stats.same_label_chance(labels))
+    assert stats.precision_at_k(features, labels, k=39) == pytest.approx(
+        stats.same_label_chance(labels)
+    )
 
 
 def test_precision_perfect_for_separated_clusters():
@@ -113,7 +127,9 @@ def test_precision_perfect_for_separated_clusters():
     features = centres[labels] + rng.normal(scale=0.1, size=(30, 2))
     assert stats.precision_at_k(features, labels, k=9) == pytest.approx(1.0)
     # Labels assigned against the clusters: no neighbour shares a label.
-    assert stats.precision_at_k(features, np.tile(np.arange(10), 3), k=5) == pytest.approx(0.0)
+    assert stats.precision_at_k(
+        features, np.tile(np.arange(10), 3), k=5
+    ) == pytest.approx(0.0)
 
 
 def test_precision_never_counts_the_query_itself():
@@ -121,17 +137,20 @@ def test_precision_never_counts_the_query_itself():
     assert stats.precision_at_k([[0.0], [10.0]], [0, 1], k=1) == pytest.approx(0.0)
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    (dict(k=0), ValueError),
-    (dict(k=5), ValueError),  # n - 1 = 4 is the largest possible k
-    (dict(k=True), ValueError),
-    (dict(k=2.0), ValueError),
-    (dict(queries=[0, 5]), ValueError),
-    (dict(queries=[-1]), ValueError),
-    (dict(queries=[0.0, 1.0]), TypeError),
-    (dict(queries=[]), ValueError),
-    (dict(chunk_size=0), ValueError),
-])
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        (dict(k=0), ValueError),
+        (dict(k=5), ValueError),  # n - 1 = 4 is the largest possible k
+        (dict(k=True), ValueError),
+        (dict(k=2.0), ValueError),
+        (dict(queries=[0, 5]), ValueError),
+        (dict(queries=[-1]), ValueError),
+        (dict(queries=[0.0, 1.0]), TypeError),
+        (dict(queries=[]), ValueError),
+        (dict(chunk_size=0), ValueError),
+    ],
+)
 def test_precision_at_k_rejects_bad_arguments(kwargs, error):
     features = np.arange(10, dtype=float).reshape(5, 2)
     with pytest.raises(error):
@@ -140,14 +159,17 @@ def test_precision_at_k_rejects_bad_arguments(kwargs, error):
     assert 0.0 <= stats.precision_at_k(features, [0, 0, 1, 1, 1], k=1) <= 1.0
 
 
-@pytest.mark.parametrize("features, labels, error", [
-    (np.arange(5.0), [0, 0, 1, 1, 1], ValueError),  # 1-D features
-    (np.full((5, 2), np.nan), [0, 0, 1, 1, 1], ValueError),
-    (np.array([["a", "b"]] * 5), [0, 0, 1, 1, 1], TypeError),
-    ("features", [0, 1], TypeError),
-    (np.zeros((5, 2)), [0, 1, 1], ValueError),  # one label per row
-    (np.zeros((0, 2)), [], ValueError),
-])
+@pytest.mark.parametrize(
+    "features, labels, error",
+    [
+        (np.arange(5.0), [0, 0, 1, 1, 1], ValueError),  # 1-D features
+        (np.full((5, 2), np.nan), [0, 0, 1, 1, 1], ValueError),
+        (np.array([["a", "b"]] * 5), [0, 0, 1, 1, 1], TypeError),
+        ("features", [0, 1], TypeError),
+        (np.zeros((5, 2)), [0, 1, 1], ValueError),  # one label per row
+        (np.zeros((0, 2)), [], ValueError),
+    ],
+)
 def test_precision_at_k_rejects_bad_inputs(features, labels, error):
     with pytest.raises(error):
         stats.precision_at_k(features, labels, k=1)
@@ -155,16 +177,27 @@ def test_precision_at_k_rejects_bad_inputs(features, labels, error):
 
 # --- plot_error_vs_code_size --------------------------------------------------------------------
 
+
 def test_plot_error_vs_code_size_draws_the_data_and_the_ratios():
-    fig = plots.plot_error_vs_code_size([8, 2, 32, 4, 16], [20.0, 40.0, 10.0, 30.0, 15.0])
+    fig = plots.plot_error_vs_code_size(
+        [8, 2, 32, 4, 16], [20.0, 40.0, 10.0, 30.0, 15.0]
+    )
     ax = fig.axes[0]
     (line,) = ax.get_lines()
-    np.testing.assert_allclose(line.get_xdata(), [2, 4, 8, 16, 32])  # sorted by code size
+    np.testing.assert_allclose(
+        line.get_xdata(), [2, 4, 8, 16, 32]
+    )  # sorted by code size
     np.testing.assert_allclose(line.get_ydata(), [40.0, 30.0, 20.0, 15.0, 10.0])
     assert ax.get_xscale() == "log"
     top = fig.axes[1]
     np.testing.assert_allclose(top.get_xticks(), [2, 4, 8, 16, 32])
-    assert [t.get_text() for t in top.get_xticklabels()] == ["392×", "196×", "98×", "49×", "24.5×"]
+    assert [t.get_text() for t in top.get_xticklabels()] == [
+        "392×",
+        "196×",
+        "98×",
+        "49×",
+        "24.5×",
+    ]
     assert top.get_xlim() == pytest.approx(ax.get_xlim())
     assert ax.get_legend() is None
 
@@ -188,17 +221,20 @@ def test_plot_error_vs_code_size_uses_a_given_axis():
     assert len(ax.get_lines()) == 1
 
 
-@pytest.mark.parametrize("sizes, errors, kwargs, error", [
-    ([2, 4], [1.0], {}, ValueError),  # one error per size
-    ([0, 4], [1.0, 2.0], {}, ValueError),
-    ([-2, 4], [1.0, 2.0], {}, ValueError),
-    ([], [], {}, ValueError),
-    ([2, 4], [1.0, np.nan], {}, ValueError),
-    ([2, 4], ["a", "b"], {}, TypeError),
-    ([2, 4], {}, {}, ValueError),
-    ([2, 4], {"a": [1.0, 2.0], "b": [1.0]}, {}, ValueError),
-    ([2, 4], [1.0, 2.0], {"input_dim": 0}, ValueError),
-])
+@pytest.mark.parametrize(
+    "sizes, errors, kwargs, error",
+    [
+        ([2, 4], [1.0], {}, ValueError),  # one error per size
+        ([0, 4], [1.0, 2.0], {}, ValueError),
+        ([-2, 4], [1.0, 2.0], {}, ValueError),
+        ([], [], {}, ValueError),
+        ([2, 4], [1.0, np.nan], {}, ValueError),
+        ([2, 4], ["a", "b"], {}, TypeError),
+        ([2, 4], {}, {}, ValueError),
+        ([2, 4], {"a": [1.0, 2.0], "b": [1.0]}, {}, ValueError),
+        ([2, 4], [1.0, 2.0], {"input_dim": 0}, ValueError),
+    ],
+)
 def test_plot_error_vs_code_size_rejects_bad_input(sizes, errors, kwargs, error):
     with pytest.raises(error):
         plots.plot_error_vs_code_size(sizes, errors, **kwargs)

@@ -4,7 +4,9 @@ import importlib.util
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("check_html", ROOT / "scripts" / "check_html.py")
+spec = importlib.util.spec_from_file_location(
+    "check_html", ROOT / "scripts" / "check_html.py"
+)
 check_html = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(check_html)
 
@@ -21,10 +23,13 @@ def build(tmp_path, body):
 
 
 def test_reports_missing_files_anchors_and_stderr(tmp_path, capsys):
-    html = build(tmp_path, """
+    html = build(
+        tmp_path,
+        """
         <img src="_images/missing.png"><a href="index.html#nowhere">x</a><a href="#top">ok</a>
         <div class="cell_output"><div class="output stderr"><pre>E0000 oops</pre></div></div>
-        <pre>Traceback (most recent call last):</pre>""")
+        <pre>Traceback (most recent call last):</pre>""",
+    )
     assert check_html.main([str(html)]) == 1
     out = capsys.readouterr().out
     assert "missing _images/missing.png" in out
@@ -35,5 +40,7 @@ def test_reports_missing_files_anchors_and_stderr(tmp_path, capsys):
 
 def test_parser_counts_maths_and_ids():
     page = check_html.Page()
-    page.feed('<p id="a"><span class="math notranslate nohighlight">\\(x\\)</span></p><a name="b"></a>')
+    page.feed(
+        '<p id="a"><span class="math notranslate nohighlight">\\(x\\)</span></p><a name="b"></a>'
+    )
     assert page.math_nodes == 1 and page.ids == {"a", "b"}

@@ -40,14 +40,21 @@ def test_shipped_sums_are_the_files_sums():
     sums = data._expected_sums(data._default_dir())
     assert set(sums) == set(data.MNIST_FILES.values())
     for name, digest in sums.items():
-        assert hashlib.sha256((data._default_dir() / name).read_bytes()).hexdigest() == digest
+        assert (
+            hashlib.sha256((data._default_dir() / name).read_bytes()).hexdigest()
+            == digest
+        )
 
 
 def test_vectors_are_scaled_copies(mnist):
     (x_train, _), _ = mnist
     (xv, yv), (tv, ty) = data.load_mnist_vectors()
-    assert xv.shape == (60000, 784) and tv.shape == (10000, 784) and xv.dtype == np.float32
-    np.testing.assert_allclose(xv[123], x_train[123].reshape(-1) / 255.0, rtol=0, atol=1e-7)
+    assert (
+        xv.shape == (60000, 784) and tv.shape == (10000, 784) and xv.dtype == np.float32
+    )
+    np.testing.assert_allclose(
+        xv[123], x_train[123].reshape(-1) / 255.0, rtol=0, atol=1e-7
+    )
     assert xv.min() == 0.0 and xv.max() == 1.0
 
 
@@ -126,7 +133,9 @@ def test_check_images_rejects_bad_values(bad, match):
         data.check_images(bad)
 
 
-@pytest.mark.parametrize("bad", ["images", None, np.zeros((2, 784), dtype=bool), np.array([["a"] * 784])])
+@pytest.mark.parametrize(
+    "bad", ["images", None, np.zeros((2, 784), dtype=bool), np.array([["a"] * 784])]
+)
 def test_check_images_rejects_non_numbers(bad):
     with pytest.raises(TypeError):
         data.check_images(bad)
@@ -137,4 +146,6 @@ def test_to_vectors_scales_bytes_and_keeps_floats():
     v = data.to_vectors(raw)
     assert v.shape == (1, 784) and v.min() == 0.0 and v.max() == 1.0
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        data.to_vectors(raw.astype(np.float64))  # floats 0-255 are not silently rescaled
+        data.to_vectors(
+            raw.astype(np.float64)
+        )  # floats 0-255 are not silently rescaled

@@ -15,7 +15,9 @@ IDS = [p.name for p in NOTEBOOKS]
 
 
 def _load_setup_cell_module():
-    spec = importlib.util.spec_from_file_location("setup_cell", ROOT / "scripts" / "setup_cell.py")
+    spec = importlib.util.spec_from_file_location(
+        "setup_cell", ROOT / "scripts" / "setup_cell.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -43,9 +45,14 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_stored_without_outputs(path):
-    stale = [i for i, c in enumerate(read(path).cells)
-             if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
-    assert not stale, f"{path.name}: cells {stale} have outputs; run scripts/strip_outputs.py"
+    stale = [
+        i
+        for i, c in enumerate(read(path).cells)
+        if c.cell_type == "code" and (c.outputs or c.execution_count is not None)
+    ]
+    assert not stale, (
+        f"{path.name}: cells {stale} have outputs; run scripts/strip_outputs.py"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -58,7 +65,7 @@ def test_first_cell_is_the_shared_setup_cell(path):
 def test_setup_cell_uses_the_configured_repository():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     source = setup_cell.cell_source()
-    assert f"git+{config['repository']['url'].rstrip('/')}" in source
+    assert f"REPOSITORY = \"{config['repository']['url'].rstrip('/')}\"" in source
     assert source.index("TF_CPP_MIN_LOG_LEVEL") < source.index("import vaelib")
     compile(source, "setup-cell", "exec")
 
@@ -67,12 +74,16 @@ def test_every_notebook_is_in_the_toc_and_every_toc_file_exists():
     files = toc_files()
     for name in files:
         candidates = [ROOT / f"{name}{ext}" for ext in (".md", ".ipynb", "")]
-        assert any(c.is_file() for c in candidates), f"_toc.yml lists {name}, which does not exist"
+        assert any(c.is_file() for c in candidates), (
+            f"_toc.yml lists {name}, which does not exist"
+        )
     for path in NOTEBOOKS:
         assert f"chapters/{path.stem}" in files, f"{path.name} is not in _toc.yml"
 
 
-GLUE_REF = re.compile(r"\{glue(?::(?:text|figure|math|any|md))?\}`([A-Za-z_][A-Za-z0-9_]*)")
+GLUE_REF = re.compile(
+    r"\{glue(?::(?:text|figure|math|any|md))?\}`([A-Za-z_][A-Za-z0-9_]*)"
+)
 GLUE_FIG = re.compile(r"```\{glue(?::figure)?\}\s+([A-Za-z_][A-Za-z0-9_]*)")
 GLUE_CALL = re.compile(r"glue\(\s*(f?)[\"']([A-Za-z0-9_{}\[\]\.]+)[\"']")
 
@@ -96,7 +107,9 @@ def test_glue_references_have_a_glue_call(path):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     referenced = set(GLUE_REF.findall(markdown)) | set(GLUE_FIG.findall(markdown))
     patterns = glued_name_patterns(code)
-    missing = sorted(name for name in referenced if not any(p.match(name) for p in patterns))
+    missing = sorted(
+        name for name in referenced if not any(p.match(name) for p in patterns)
+    )
     assert not missing, f"{path.name}: glued names never computed: {missing}"
 
 
@@ -105,8 +118,14 @@ def test_glued_figures_have_alt_text_and_caption(path):
     nb = read(path)
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for block in re.findall(r"```\{glue:figure\}.*?```", markdown, flags=re.S):
-        assert ":alt:" in block, f"{path.name}: glued figure without :alt: text:\n{block}"
-        body = [ln for ln in block.splitlines()[1:-1] if ln.strip() and not ln.strip().startswith(":")]
+        assert ":alt:" in block, (
+            f"{path.name}: glued figure without :alt: text:\n{block}"
+        )
+        body = [
+            ln
+            for ln in block.splitlines()[1:-1]
+            if ln.strip() and not ln.strip().startswith(":")
+        ]
         assert body, f"{path.name}: glued figure without a caption:\n{block}"
 
 
@@ -114,15 +133,28 @@ def test_glued_figures_have_alt_text_and_caption(path):
 def test_figures_are_shown_through_captioned_glue(path):
     """plt.show() would put a figure on the page with no caption and no alt text."""
     code = "\n".join(c.source for c in read(path).cells if c.cell_type == "code")
-    assert "plt.show(" not in code, f"{path.name}: glue the figure and show it with a captioned {{glue:figure}}"
+    assert "plt.show(" not in code, (
+        f"{path.name}: glue the figure and show it with a captioned {{glue:figure}}"
+    )
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem != "00_mnist"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in NOTEBOOKS if p.stem != "00_mnist"], ids=lambda p: p.name
+)
 def test_chapters_check_their_claims_and_have_exercises(path):
     nb = read(path)
-    hidden_asserts = [c for c in nb.cells if c.cell_type == "code" and "assert" in c.source
-                      and {"remove-cell", "remove-input"} & set(c.metadata.get("tags", []))]
+    hidden_asserts = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "assert" in c.source
+        and {"remove-cell", "remove-input"} & set(c.metadata.get("tags", []))
+    ]
     assert hidden_asserts, f"{path.name}: no hidden cell asserts the prose's claims"
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "{exercise}" in markdown and "{solution}" in markdown, f"{path.name}: no exercises"
-    assert ":class: dropdown" in markdown, f"{path.name}: solutions must be hidden (dropdown)"
+    assert "{exercise}" in markdown and "{solution}" in markdown, (
+        f"{path.name}: no exercises"
+    )
+    assert ":class: dropdown" in markdown, (
+        f"{path.name}: solutions must be hidden (dropdown)"
+    )

@@ -23,7 +23,9 @@ def test_two_planes_meeting_at_a_known_angle(theta_deg):
 
 def test_radians_on_request():
     a, b = plane_pair(np.radians(30.0))
-    np.testing.assert_allclose(stats.principal_angles(a, b, degrees=False), [np.pi / 6, 0.0], atol=1e-12)
+    np.testing.assert_allclose(
+        stats.principal_angles(a, b, degrees=False), [np.pi / 6, 0.0], atol=1e-12
+    )
 
 
 def test_orthogonal_lines_are_at_ninety_degrees():
@@ -39,7 +41,9 @@ def test_same_subspace_in_a_skewed_basis_gives_zero_angles():
     mixing = rng.normal(size=(4, 4)) + 3 * np.eye(4)  # invertible, not orthogonal
     skewed = q @ mixing
     assert not np.allclose(skewed.T @ skewed, np.eye(4))
-    np.testing.assert_allclose(stats.principal_angles(q, skewed), np.zeros(4), atol=1e-5)
+    np.testing.assert_allclose(
+        stats.principal_angles(q, skewed), np.zeros(4), atol=1e-5
+    )
 
 
 def test_a_subspace_inside_a_larger_one():
@@ -67,11 +71,15 @@ def test_symmetric_in_its_arguments():
     rng = np.random.default_rng(3)
     a = rng.normal(size=(12, 3))
     b = rng.normal(size=(12, 3))
-    np.testing.assert_allclose(stats.principal_angles(a, b), stats.principal_angles(b, a), atol=1e-9)
+    np.testing.assert_allclose(
+        stats.principal_angles(a, b), stats.principal_angles(b, a), atol=1e-9
+    )
 
 
 def test_accepts_integer_and_list_input():
-    np.testing.assert_allclose(stats.principal_angles([[1], [0]], [[1], [1]]), [45.0], atol=1e-9)
+    np.testing.assert_allclose(
+        stats.principal_angles([[1], [0]], [[1], [1]]), [45.0], atol=1e-9
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,7 +93,12 @@ def test_accepts_integer_and_list_input():
         (np.empty((3, 0)), np.eye(3), ValueError, "2-D"),
         (np.array([[np.nan], [1.0], [0.0]]), np.eye(3), ValueError, "NaN"),
         (np.ones((2, 5)), np.eye(2), ValueError, "more columns"),
-        (np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]), np.eye(3), ValueError, "linearly dependent"),
+        (
+            np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]),
+            np.eye(3),
+            ValueError,
+            "linearly dependent",
+        ),
         (np.eye(3), np.eye(4), ValueError, "same space"),
     ],
 )
@@ -109,7 +122,9 @@ def test_a_linear_autoencoder_finds_the_principal_subspace_of_synthetic_data():
     rng = np.random.default_rng(0)
     n, d, k = 2000, 12, 3
     rotation, _ = np.linalg.qr(rng.normal(size=(d, d)))
-    x = (rng.normal(size=(n, d)) * np.array([3.0, 2.5, 2.0] + [0.3] * (d - k))) @ rotation.T
+    x = (
+        rng.normal(size=(n, d)) * np.array([3.0, 2.5, 2.0] + [0.3] * (d - k))
+    ) @ rotation.T
     x = (x - x.mean(axis=0)).astype(np.float32)
     _, eigenvectors = np.linalg.eigh(np.cov(x, rowvar=False))
     top = eigenvectors[:, ::-1][:, :k]
@@ -120,7 +135,9 @@ def test_a_linear_autoencoder_finds_the_principal_subspace_of_synthetic_data():
     )
     autoencoder.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     autoencoder.fit(x, x, batch_size=200, epochs=60, verbose=0)
-    w_d = decoder.get_layer("reconstruction").get_weights()[0]  # (k, d): basis vectors as rows
+    w_d = decoder.get_layer("reconstruction").get_weights()[
+        0
+    ]  # (k, d): basis vectors as rows
 
     assert stats.principal_angles(w_d.T, top).max() < 2.0
     # A random subspace of the same size is far away: the test can tell the difference.

@@ -30,7 +30,9 @@ def close_figures():
 
 def test_digit_palette_has_ten_distinct_colours_and_markers():
     assert len(plots.DIGIT_COLOURS) == 10 and len(plots.DIGIT_MARKERS) == 10
-    rgb = [mcolors.to_rgb(c) for c in plots.DIGIT_COLOURS]  # raises on an invalid colour
+    rgb = [
+        mcolors.to_rgb(c) for c in plots.DIGIT_COLOURS
+    ]  # raises on an invalid colour
     assert len(set(rgb)) == 10
     assert len(set(plots.DIGIT_MARKERS)) == 10
     # no two colours nearly identical (Euclidean distance in RGB)
@@ -60,9 +62,14 @@ def test_latent_scatter_draws_one_collection_per_digit_with_its_colour_marker_an
     for k, coll in enumerate(ax.collections):
         assert coll.get_label() == str(k)
         np.testing.assert_allclose(coll.get_offsets(), z[labels == k])
-        np.testing.assert_allclose(coll.get_facecolor()[0][:3], mcolors.to_rgb(plots.DIGIT_COLOURS[k]))
+        np.testing.assert_allclose(
+            coll.get_facecolor()[0][:3], mcolors.to_rgb(plots.DIGIT_COLOURS[k])
+        )
     # distinct marker shapes: the path of each collection's marker differs
-    paths = {tuple(map(tuple, np.round(c.get_paths()[0].vertices, 6))) for c in ax.collections}
+    paths = {
+        tuple(map(tuple, np.round(c.get_paths()[0].vertices, 6)))
+        for c in ax.collections
+    }
     assert len(paths) == 10
     assert ax.get_xlabel() == "$z_1$" and ax.get_ylabel() == "$z_2$"
 
@@ -95,18 +102,21 @@ def test_latent_scatter_draws_into_a_given_axes():
     assert axes[1].get_title() == "right"
 
 
-@pytest.mark.parametrize("z, labels, exc, match", [
-    (np.zeros((5, 3)), None, ValueError, "shape"),
-    (np.zeros(5), None, ValueError, "shape"),
-    (np.zeros((0, 2)), None, ValueError, "empty"),
-    (np.array([[0.0, np.nan]]), None, ValueError, "NaN"),
-    ("points", None, TypeError, "latent points"),
-    (np.array([["a", "b"]]), None, TypeError, "numbers"),
-    (np.zeros((4, 2)), np.array([0, 1, 2]), ValueError, "one entry per point"),
-    (np.zeros((2, 2)), np.array([0, 10]), ValueError, "digits 0-9"),
-    (np.zeros((2, 2)), np.array([-1, 3]), ValueError, "digits 0-9"),
-    (np.zeros((2, 2)), np.array([0.5, 1.0]), ValueError, "integer"),
-])
+@pytest.mark.parametrize(
+    "z, labels, exc, match",
+    [
+        (np.zeros((5, 3)), None, ValueError, "shape"),
+        (np.zeros(5), None, ValueError, "shape"),
+        (np.zeros((0, 2)), None, ValueError, "empty"),
+        (np.array([[0.0, np.nan]]), None, ValueError, "NaN"),
+        ("points", None, TypeError, "latent points"),
+        (np.array([["a", "b"]]), None, TypeError, "numbers"),
+        (np.zeros((4, 2)), np.array([0, 1, 2]), ValueError, "one entry per point"),
+        (np.zeros((2, 2)), np.array([0, 10]), ValueError, "digits 0-9"),
+        (np.zeros((2, 2)), np.array([-1, 3]), ValueError, "digits 0-9"),
+        (np.zeros((2, 2)), np.array([0.5, 1.0]), ValueError, "integer"),
+    ],
+)
 def test_latent_scatter_rejects_bad_input(z, labels, exc, match):
     with pytest.raises(exc, match=match):
         plots.latent_scatter(z, labels)
@@ -118,7 +128,9 @@ def test_latent_scatter_rejects_bad_input(z, labels, exc, match):
 def test_latent_grid_points_are_normal_quantiles():
     z1, z2, points = plots.latent_grid_points(15, 0.05, 0.95)
     np.testing.assert_allclose(norm.cdf(z1), np.linspace(0.05, 0.95, 15), atol=1e-12)
-    np.testing.assert_allclose([z1[0], z1[-1]], [-1.6448536, 1.6448536], atol=1e-6)  # textbook 95% quantile
+    np.testing.assert_allclose(
+        [z1[0], z1[-1]], [-1.6448536, 1.6448536], atol=1e-6
+    )  # textbook 95% quantile
     np.testing.assert_allclose(z1, -z1[::-1], atol=1e-12)  # symmetric
     steps = np.diff(z1)
     assert np.all(steps > 0) and steps[0] > 2 * steps[7]  # not evenly spaced in z
@@ -131,20 +143,23 @@ def test_latent_grid_points_are_ordered_row_by_row_from_the_top():
     for r in range(4):
         for c in range(4):
             np.testing.assert_allclose(points[r * 4 + c], [z1[c], z2[r]])
-    np.testing.assert_allclose(points[0], [z1.min(), z2.max()])   # top-left
+    np.testing.assert_allclose(points[0], [z1.min(), z2.max()])  # top-left
     np.testing.assert_allclose(points[-1], [z1.max(), z2.min()])  # bottom-right
 
 
-@pytest.mark.parametrize("kwargs, exc", [
-    ({"n_per_axis": 1}, ValueError),
-    ({"n_per_axis": 0}, ValueError),
-    ({"n_per_axis": 2.5}, ValueError),
-    ({"n_per_axis": True}, ValueError),
-    ({"low": 0.0}, ValueError),
-    ({"high": 1.0}, ValueError),
-    ({"low": 0.6, "high": 0.4}, ValueError),
-    ({"low": "0.1"}, TypeError),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc",
+    [
+        ({"n_per_axis": 1}, ValueError),
+        ({"n_per_axis": 0}, ValueError),
+        ({"n_per_axis": 2.5}, ValueError),
+        ({"n_per_axis": True}, ValueError),
+        ({"low": 0.0}, ValueError),
+        ({"high": 1.0}, ValueError),
+        ({"low": 0.6, "high": 0.4}, ValueError),
+        ({"low": "0.1"}, TypeError),
+    ],
+)
 def test_latent_grid_points_rejects_bad_arguments(kwargs, exc):
     with pytest.raises(exc):
         plots.latent_grid_points(**kwargs)
@@ -172,21 +187,29 @@ class CoordinateDecoder:
 
 
 def _decode_cell(mosaic, r, c):
-    cell = mosaic[28 * r: 28 * (r + 1), 28 * c: 28 * (c + 1)]
+    cell = mosaic[28 * r : 28 * (r + 1), 28 * c : 28 * (c + 1)]
     return cell[:, :14].mean() * 8 - 4, cell[:, 14:].mean() * 8 - 4
 
 
 def test_decode_latent_grid_uses_one_predict_call_and_keeps_the_scatter_orientation():
     decoder = CoordinateDecoder()
-    mosaic, z1, z2 = plots.decode_latent_grid(decoder, n_per_axis=5, low=0.05, high=0.95)
+    mosaic, z1, z2 = plots.decode_latent_grid(
+        decoder, n_per_axis=5, low=0.05, high=0.95
+    )
     assert len(decoder.calls) == 1 and decoder.calls[0].shape == (25, 2)
     assert mosaic.shape == (5 * 28, 5 * 28)
     for r in range(5):
         for c in range(5):
-            np.testing.assert_allclose(_decode_cell(mosaic, r, c), (z1[c], z2[r]), atol=1e-5)
+            np.testing.assert_allclose(
+                _decode_cell(mosaic, r, c), (z1[c], z2[r]), atol=1e-5
+            )
     # top-left is (smallest z1, largest z2): z2 grows upwards, as in a scatter plot
-    np.testing.assert_allclose(_decode_cell(mosaic, 0, 0), (z1.min(), z2.max()), atol=1e-5)
-    np.testing.assert_allclose(_decode_cell(mosaic, 4, 4), (z1.max(), z2.min()), atol=1e-5)
+    np.testing.assert_allclose(
+        _decode_cell(mosaic, 0, 0), (z1.min(), z2.max()), atol=1e-5
+    )
+    np.testing.assert_allclose(
+        _decode_cell(mosaic, 4, 4), (z1.max(), z2.min()), atol=1e-5
+    )
     assert z2.max() > 0 > z2.min()
 
 
@@ -200,7 +223,9 @@ def test_latent_grid_figure_shows_the_mosaic_with_z2_increasing_upwards():
     shown = np.asarray(ax.images[0].get_array())
     expected, z1, z2 = plots.decode_latent_grid(CoordinateDecoder(), n_per_axis=15)
     np.testing.assert_allclose(shown, expected)
-    assert ax.get_ylim()[0] > ax.get_ylim()[1]  # image rows run downwards: row 0 at the top
+    assert (
+        ax.get_ylim()[0] > ax.get_ylim()[1]
+    )  # image rows run downwards: row 0 at the top
     # y tick labels: the tick highest on screen (smallest row coordinate) carries the largest z2
     yticks = ax.get_yticks()
     ylabels = [float(t.get_text()) for t in ax.get_yticklabels()]
@@ -208,7 +233,9 @@ def test_latent_grid_figure_shows_the_mosaic_with_z2_increasing_upwards():
     assert ylabels[int(np.argmin(yticks))] == pytest.approx(z2.max(), abs=0.005)
     assert ylabels == sorted(ylabels, reverse=True)
     xlabels = [float(t.get_text()) for t in ax.get_xticklabels()]
-    assert xlabels == sorted(xlabels) and xlabels[0] == pytest.approx(z1.min(), abs=0.005)
+    assert xlabels == sorted(xlabels) and xlabels[0] == pytest.approx(
+        z1.min(), abs=0.005
+    )
     assert "-0.00" not in [t.get_text() for t in ax.get_xticklabels()]
     assert ax.get_xlabel() == "$z_1$" and ax.get_ylabel() == "$z_2$"
 
@@ -236,12 +263,16 @@ def test_latent_grid_rejects_bad_decoders():
 def test_gaussian_density_grid_matches_scipy_and_integrates_to_one(variance):
     g1, g2, dens = plots.gaussian_density_grid(variance, extent=3.0, n_grid=61)
     assert g1.shape == g2.shape == dens.shape == (61, 61)
-    reference = multivariate_normal(mean=[0, 0], cov=variance * np.eye(2)).pdf(np.dstack([g1, g2]))
+    reference = multivariate_normal(mean=[0, 0], cov=variance * np.eye(2)).pdf(
+        np.dstack([g1, g2])
+    )
     np.testing.assert_allclose(dens, reference, rtol=1e-10)
     # the grid contains the origin (odd n_grid), where the density is 1 / (2 pi variance)
     assert dens.max() == pytest.approx(1 / (2 * np.pi * variance), rel=1e-12)
     # total probability: a fine, wide grid gives a Riemann sum of 1
-    w1, _, wide = plots.gaussian_density_grid(variance, extent=8 * np.sqrt(variance), n_grid=801)
+    w1, _, wide = plots.gaussian_density_grid(
+        variance, extent=8 * np.sqrt(variance), n_grid=801
+    )
     assert wide.sum() * (w1[0, 1] - w1[0, 0]) ** 2 == pytest.approx(1.0, abs=1e-6)
 
 
@@ -250,14 +281,17 @@ def test_a_narrow_gaussian_density_exceeds_one():
     assert dens.max() > 1.5
 
 
-@pytest.mark.parametrize("kwargs, exc", [
-    ({"variance": 0.0}, ValueError),
-    ({"variance": -1.0}, ValueError),
-    ({"variance": np.inf}, ValueError),
-    ({"variance": "1"}, TypeError),
-    ({"variance": 1.0, "extent": 0.0}, ValueError),
-    ({"variance": 1.0, "n_grid": 1}, ValueError),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc",
+    [
+        ({"variance": 0.0}, ValueError),
+        ({"variance": -1.0}, ValueError),
+        ({"variance": np.inf}, ValueError),
+        ({"variance": "1"}, TypeError),
+        ({"variance": 1.0, "extent": 0.0}, ValueError),
+        ({"variance": 1.0, "n_grid": 1}, ValueError),
+    ],
+)
 def test_gaussian_density_grid_rejects_bad_arguments(kwargs, exc):
     with pytest.raises(exc):
         plots.gaussian_density_grid(**kwargs)
@@ -270,7 +304,9 @@ def test_gaussian_surfaces_draws_a_row_per_scale_and_a_column_per_variance():
     top, bottom = fig.axes[:3], fig.axes[3:]
     for ax, v in zip(top, (0.5, 1.0, 2.0)):
         assert f"variance {v:g}" in ax.get_title()
-        assert ax.get_zlim()[1] >= 0.9 / (2 * np.pi * v)  # autoscaled to (about) the peak
+        assert ax.get_zlim()[1] >= 0.9 / (
+            2 * np.pi * v
+        )  # autoscaled to (about) the peak
         assert len(ax.collections) == 1
     for ax in bottom:
         assert ax.get_zlim() == pytest.approx((0.0, 0.7))
@@ -283,13 +319,16 @@ def test_gaussian_surfaces_without_zmax_has_one_row():
     assert len(fig.axes) == 2
 
 
-@pytest.mark.parametrize("kwargs, exc", [
-    ({"variances": ()}, ValueError),
-    ({"variances": (1.0, -2.0)}, ValueError),
-    ({"variances": "0.5"}, TypeError),
-    ({"zmax": 0.0}, ValueError),
-    ({"n_grid": 1}, ValueError),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc",
+    [
+        ({"variances": ()}, ValueError),
+        ({"variances": (1.0, -2.0)}, ValueError),
+        ({"variances": "0.5"}, TypeError),
+        ({"zmax": 0.0}, ValueError),
+        ({"n_grid": 1}, ValueError),
+    ],
+)
 def test_gaussian_surfaces_rejects_bad_arguments(kwargs, exc):
     with pytest.raises(exc):
         plots.gaussian_surfaces(**kwargs)

@@ -20,7 +20,7 @@ def test_image_mosaic_places_images_row_by_row():
     assert m.shape == (2 * 28 + 2, 3 * 28 + 4)
     for i, v in enumerate(vals):
         r, c = divmod(i, 3)
-        block = m[r * 30: r * 30 + 28, c * 30: c * 30 + 28]
+        block = m[r * 30 : r * 30 + 28, c * 30 : c * 30 + 28]
         np.testing.assert_allclose(block, v)
     np.testing.assert_allclose(m[30:, 60:], 1.0)  # the empty sixth slot is padding
     np.testing.assert_allclose(m[28:30, :], 1.0)  # the gap between rows
@@ -40,8 +40,12 @@ def test_image_mosaic_rejects_bad_columns(n_cols):
 
 
 def test_show_images_draws_one_panel_per_image_with_titles_and_row_labels():
-    fig = plots.show_images(constant_images([0.0, 0.5, 1.0, 0.2]), n_cols=2,
-                            titles=list("abcd"), row_labels=["top", "bottom"])
+    fig = plots.show_images(
+        constant_images([0.0, 0.5, 1.0, 0.2]),
+        n_cols=2,
+        titles=list("abcd"),
+        row_labels=["top", "bottom"],
+    )
     with_images = [ax for ax in fig.axes if ax.images]
     assert len(fig.axes) == 4 and len(with_images) == 4
     assert [ax.get_title() for ax in fig.axes] == list("abcd")
@@ -76,14 +80,18 @@ def test_error_measures_against_hand_computation():
     x = rng.random((4, 784))
     y = np.clip(x + rng.normal(0, 0.05, x.shape), 0, 1)
     diff = x - y
-    np.testing.assert_allclose(stats.squared_error_per_image(x, y), (diff ** 2).sum(axis=1), rtol=1e-5)
-    assert stats.rmse(x, y) == pytest.approx(np.sqrt((diff ** 2).mean()), rel=1e-5)
-    assert stats.rmse(x, y) != pytest.approx(np.abs(diff).mean(), rel=1e-3)  # RMSE is not MAE
+    np.testing.assert_allclose(
+        stats.squared_error_per_image(x, y), (diff**2).sum(axis=1), rtol=1e-5
+    )
+    assert stats.rmse(x, y) == pytest.approx(np.sqrt((diff**2).mean()), rel=1e-5)
+    assert stats.rmse(x, y) != pytest.approx(
+        np.abs(diff).mean(), rel=1e-3
+    )  # RMSE is not MAE
 
 
 def test_psnr_known_values():
     clean = np.full((2, 784), 0.5)
-    assert stats.psnr(clean, clean + 0.1) == pytest.approx(20.0, abs=1e-4)   # MSE 0.01
+    assert stats.psnr(clean, clean + 0.1) == pytest.approx(20.0, abs=1e-4)  # MSE 0.01
     assert stats.psnr(clean, clean + 0.01) == pytest.approx(40.0, abs=1e-3)  # MSE 1e-4
     assert stats.psnr(clean, clean) == float("inf")
 
@@ -95,7 +103,9 @@ def test_error_measures_validate_inputs():
     with pytest.raises(ValueError, match="NaN"):
         stats.rmse(a, np.full((2, 784), np.nan))
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        stats.squared_error_per_image(np.full((2, 784), 2.0), a)  # the images themselves must be in [0, 1]
+        stats.squared_error_per_image(
+            np.full((2, 784), 2.0), a
+        )  # the images themselves must be in [0, 1]
     with pytest.raises(ValueError, match="NaN"):
         stats.squared_error_per_image(a, np.full((2, 784), np.nan))
     with pytest.raises(TypeError, match="x_hat"):
@@ -107,4 +117,6 @@ def test_squared_error_accepts_linear_reconstructions_outside_the_unit_interval(
     x_hat = np.full((2, 28, 28), -0.5)  # a PCA reconstruction can undershoot 0
     np.testing.assert_allclose(stats.squared_error_per_image(x, x_hat), [196.0, 196.0])
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        stats.rmse(x, x_hat.reshape(2, 784))  # rmse and psnr still want images on both sides
+        stats.rmse(
+            x, x_hat.reshape(2, 784)
+        )  # rmse and psnr still want images on both sides

@@ -25,15 +25,21 @@ def log_gauss(grid, m, s):
 
 # --- sample_gaussian_mixture ---------------------------------------------------------------
 
+
 def test_mixture_samples_follow_the_mixture():
     means, stds, weights = [-2.0, 3.0, 10.0], [0.5, 1.0, 2.0], [0.2, 0.5, 0.3]
-    x, labels = stats.sample_gaussian_mixture(40_000, means, stds, weights, rng=np.random.default_rng(0),
-                                              return_labels=True)
+    x, labels = stats.sample_gaussian_mixture(
+        40_000, means, stds, weights, rng=np.random.default_rng(0), return_labels=True
+    )
     assert x.shape == labels.shape == (40_000,)
-    for k, w in enumerate(weights):  # component shares within 5 binomial standard errors
+    for k, w in enumerate(
+        weights
+    ):  # component shares within 5 binomial standard errors
         share = np.mean(labels == k)
         assert abs(share - w) < 5 * np.sqrt(w * (1 - w) / len(x))
-        assert abs(x[labels == k].mean() - means[k]) < 5 * stds[k] / np.sqrt(np.sum(labels == k))
+        assert abs(x[labels == k].mean() - means[k]) < 5 * stds[k] / np.sqrt(
+            np.sum(labels == k)
+        )
     ks = sps.kstest(x, lambda t: ref_mixture_cdf(t, means, stds, weights))
     assert ks.pvalue > 1e-3
 
@@ -42,23 +48,28 @@ def test_mixture_samples_are_reproducible_and_weights_default_to_equal():
     a = stats.sample_gaussian_mixture(1000, MEANS, STDS, rng=7)
     b = stats.sample_gaussian_mixture(1000, MEANS, STDS, rng=np.random.default_rng(7))
     np.testing.assert_array_equal(a, b)
-    _, labels = stats.sample_gaussian_mixture(20_000, MEANS, STDS, rng=1, return_labels=True)
+    _, labels = stats.sample_gaussian_mixture(
+        20_000, MEANS, STDS, rng=1, return_labels=True
+    )
     assert abs(labels.mean() - 0.5) < 5 * 0.5 / np.sqrt(20_000)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(n=0), ValueError, "n must"),
-    (dict(n=2.5), ValueError, "n must"),
-    (dict(n=True), ValueError, "n must"),
-    (dict(stds=[1.0, 0.0]), ValueError, "positive"),
-    (dict(stds=[1.0]), ValueError, "same length"),
-    (dict(weights=[0.7, 0.7]), ValueError, "sum to 1"),
-    (dict(weights=[1.5, -0.5]), ValueError, "non-negative"),
-    (dict(weights=[1.0]), ValueError, "one entry per component"),
-    (dict(means="0, 5"), TypeError, "numbers"),
-    (dict(means=[0.0, np.nan]), ValueError, "NaN"),
-    (dict(rng="seed"), TypeError, "rng"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(n=0), ValueError, "n must"),
+        (dict(n=2.5), ValueError, "n must"),
+        (dict(n=True), ValueError, "n must"),
+        (dict(stds=[1.0, 0.0]), ValueError, "positive"),
+        (dict(stds=[1.0]), ValueError, "same length"),
+        (dict(weights=[0.7, 0.7]), ValueError, "sum to 1"),
+        (dict(weights=[1.5, -0.5]), ValueError, "non-negative"),
+        (dict(weights=[1.0]), ValueError, "one entry per component"),
+        (dict(means="0, 5"), TypeError, "numbers"),
+        (dict(means=[0.0, np.nan]), ValueError, "NaN"),
+        (dict(rng="seed"), TypeError, "rng"),
+    ],
+)
 def test_mixture_sampler_rejects_bad_arguments(kwargs, error, match):
     args = dict(n=10, means=MEANS, stds=STDS, weights=None, rng=0) | kwargs
     with pytest.raises(error, match=match):
@@ -67,25 +78,36 @@ def test_mixture_sampler_rejects_bad_arguments(kwargs, error, match):
 
 # --- mixture_pdf, mixture_logpdf -----------------------------------------------------------
 
+
 def test_mixture_pdf_matches_scipy_and_integrates_to_one():
     means, stds, weights = [0.0, 5.0, 1.0], [1.0, 0.5, 3.0], [0.5, 0.3, 0.2]
     x = np.linspace(-10, 15, 101)
-    np.testing.assert_allclose(stats.mixture_pdf(x, means, stds, weights),
-                               ref_mixture_pdf(x, means, stds, weights), rtol=1e-12)
-    total, _ = integrate.quad(lambda t: stats.mixture_pdf([t], means, stds, weights)[0], -np.inf, np.inf)
+    np.testing.assert_allclose(
+        stats.mixture_pdf(x, means, stds, weights),
+        ref_mixture_pdf(x, means, stds, weights),
+        rtol=1e-12,
+    )
+    total, _ = integrate.quad(
+        lambda t: stats.mixture_pdf([t], means, stds, weights)[0], -np.inf, np.inf
+    )
     assert total == pytest.approx(1.0, abs=1e-8)
 
 
 def test_a_density_is_not_a_probability_it_can_exceed_one():
     # N(0, 0.1**2) at its centre: 1 / (0.1 * sqrt(2 pi)), about 3.99
-    assert stats.mixture_pdf([0.0], [0.0], [0.1])[0] == pytest.approx(1 / (0.1 * np.sqrt(2 * np.pi)))
+    assert stats.mixture_pdf([0.0], [0.0], [0.1])[0] == pytest.approx(
+        1 / (0.1 * np.sqrt(2 * np.pi))
+    )
 
 
 def test_mixture_logpdf_stays_finite_where_the_pdf_underflows():
     x = np.array([60.0])  # 55 standard deviations from the nearest mode
     assert stats.mixture_pdf(x, MEANS, STDS)[0] == 0.0
-    expected = np.log(0.5) + sps.norm.logpdf(60.0, 5.0, 1.0) + np.log1p(np.exp(sps.norm.logpdf(60.0, 0, 1)
-                                                                             - sps.norm.logpdf(60.0, 5, 1)))
+    expected = (
+        np.log(0.5)
+        + sps.norm.logpdf(60.0, 5.0, 1.0)
+        + np.log1p(np.exp(sps.norm.logpdf(60.0, 0, 1) - sps.norm.logpdf(60.0, 5, 1)))
+    )
     assert stats.mixture_logpdf(x, MEANS, STDS)[0] == pytest.approx(expected, rel=1e-12)
 
 
@@ -98,13 +120,16 @@ def test_mixture_pdf_rejects_bad_points():
 
 # --- mixture_moments -----------------------------------------------------------------------
 
+
 def test_moments_of_the_chapters_mixture_in_closed_form():
     m = stats.mixture_moments(MEANS, STDS)
     # each mode sits d = 2.5 from the mean: var = 1 + d^2, m4 = E(d + Z)^4 = d^4 + 6 d^2 + 3
     d = 2.5
     assert m["mean"] == pytest.approx(2.5)
-    assert m["std"] == pytest.approx(np.sqrt(1 + d ** 2))
-    assert m["excess_kurtosis"] == pytest.approx((d ** 4 + 6 * d ** 2 + 3) / (1 + d ** 2) ** 2 - 3)
+    assert m["std"] == pytest.approx(np.sqrt(1 + d**2))
+    assert m["excess_kurtosis"] == pytest.approx(
+        (d**4 + 6 * d**2 + 3) / (1 + d**2) ** 2 - 3
+    )
     assert m["excess_kurtosis"] < 0  # lighter tails than a normal: not "fat-tailed"
 
 
@@ -117,17 +142,20 @@ def test_moments_match_numerical_integration_for_an_uneven_mixture():
     m = stats.mixture_moments(means, stds, weights)
     assert m["mean"] == pytest.approx(mean, abs=1e-9)
     assert m["std"] == pytest.approx(np.sqrt(var), rel=1e-9)
-    assert m["excess_kurtosis"] == pytest.approx(m4 / var ** 2 - 3, abs=1e-8)
+    assert m["excess_kurtosis"] == pytest.approx(m4 / var**2 - 3, abs=1e-8)
 
 
 def test_one_component_has_zero_excess_kurtosis_and_samples_agree():
     one = stats.mixture_moments([3.0], [2.0])
     assert one == pytest.approx({"mean": 3.0, "std": 2.0, "excess_kurtosis": 0.0})
     x = stats.sample_gaussian_mixture(200_000, MEANS, STDS, rng=3)
-    assert sps.kurtosis(x) == pytest.approx(stats.mixture_moments(MEANS, STDS)["excess_kurtosis"], abs=0.02)
+    assert sps.kurtosis(x) == pytest.approx(
+        stats.mixture_moments(MEANS, STDS)["excess_kurtosis"], abs=0.02
+    )
 
 
 # --- gaussian_mle ---------------------------------------------------------------------------
+
 
 def test_gaussian_mle_matches_scipy_and_maximises_the_likelihood():
     x = stats.sample_gaussian_mixture(3000, MEANS, STDS, rng=11)
@@ -143,17 +171,28 @@ def test_gaussian_mle_of_the_mixture_is_its_mean_and_std():
     x = stats.sample_gaussian_mixture(400_000, MEANS, STDS, rng=5)
     m, s = stats.gaussian_mle(x)
     assert m == pytest.approx(2.5, abs=0.02)
-    assert s == pytest.approx(np.sqrt(1 + 2.5 ** 2), abs=0.02)
+    assert s == pytest.approx(np.sqrt(1 + 2.5**2), abs=0.02)
 
 
 def test_gaussian_mle_uses_divisor_n():
     m, s = stats.gaussian_mle([1.0, 3.0])
-    assert (m, s) == (2.0, 1.0)  # sqrt(((1-2)^2 + (3-2)^2) / 2); divisor n - 1 would give sqrt(2)
+    assert (m, s) == (
+        2.0,
+        1.0,
+    )  # sqrt(((1-2)^2 + (3-2)^2) / 2); divisor n - 1 would give sqrt(2)
 
 
-@pytest.mark.parametrize("bad, error", [([1.0], ValueError), ([2.0, 2.0, 2.0], ValueError),
-                                        ([1.0, np.nan], ValueError), ([[1.0, 2.0], [3.0, 4.0]], ValueError),
-                                        ("1 2 3", TypeError), ([True, False], TypeError)])
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        ([1.0], ValueError),
+        ([2.0, 2.0, 2.0], ValueError),
+        ([1.0, np.nan], ValueError),
+        ([[1.0, 2.0], [3.0, 4.0]], ValueError),
+        ("1 2 3", TypeError),
+        ([True, False], TypeError),
+    ],
+)
 def test_gaussian_mle_rejects_bad_samples(bad, error):
     with pytest.raises(error):
         stats.gaussian_mle(bad)
@@ -161,12 +200,18 @@ def test_gaussian_mle_rejects_bad_samples(bad, error):
 
 # --- gaussian_kl ----------------------------------------------------------------------------
 
+
 def test_gaussian_kl_matches_numerical_integration_and_is_asymmetric():
     for mp, sp, mq, sq in [(0, 1, 1, 1), (0, 1, 0, 3), (2, 0.5, -1, 2)]:
-        integrand = lambda t: sps.norm.pdf(t, mp, sp) * (sps.norm.logpdf(t, mp, sp) - sps.norm.logpdf(t, mq, sq))
+        integrand = lambda t: (
+            sps.norm.pdf(t, mp, sp)
+            * (sps.norm.logpdf(t, mp, sp) - sps.norm.logpdf(t, mq, sq))
+        )
         ref = integrate.quad(integrand, -40, 40, points=[mp, mq], limit=200)[0]
         assert stats.gaussian_kl(mp, sp, mq, sq) == pytest.approx(ref, abs=1e-9)
-    assert stats.gaussian_kl(0, 1, 1, 1) == pytest.approx(0.5)  # (mean difference)^2 / 2
+    assert stats.gaussian_kl(0, 1, 1, 1) == pytest.approx(
+        0.5
+    )  # (mean difference)^2 / 2
     assert stats.gaussian_kl(0, 1, 0, 1) == 0.0
     assert stats.gaussian_kl(0, 1, 0, 3) != pytest.approx(stats.gaussian_kl(0, 3, 0, 1))
 
@@ -184,15 +229,20 @@ GRID = np.linspace(-20, 25, 9001)
 
 
 def closed_kl(mp, sp, mq, sq):
-    return np.log(sq / sp) + (sp ** 2 + (mp - mq) ** 2) / (2 * sq ** 2) - 0.5
+    return np.log(sq / sp) + (sp**2 + (mp - mq) ** 2) / (2 * sq**2) - 0.5
 
 
 def test_grid_kl_between_normals_matches_the_closed_form_in_both_directions():
     lp, lq = log_gauss(GRID, 0.0, 1.0), log_gauss(GRID, 1.5, 2.0)
-    assert stats.divergence_on_grid(GRID, lp, lq, "forward_kl") == pytest.approx(closed_kl(0, 1, 1.5, 2), abs=1e-6)
-    assert stats.divergence_on_grid(GRID, lp, lq, "reverse_kl") == pytest.approx(closed_kl(1.5, 2, 0, 1), abs=1e-6)
+    assert stats.divergence_on_grid(GRID, lp, lq, "forward_kl") == pytest.approx(
+        closed_kl(0, 1, 1.5, 2), abs=1e-6
+    )
+    assert stats.divergence_on_grid(GRID, lp, lq, "reverse_kl") == pytest.approx(
+        closed_kl(1.5, 2, 0, 1), abs=1e-6
+    )
     assert stats.divergence_on_grid(GRID, lq, lp, "forward_kl") == pytest.approx(
-        stats.divergence_on_grid(GRID, lp, lq, "reverse_kl"), rel=1e-12)
+        stats.divergence_on_grid(GRID, lp, lq, "reverse_kl"), rel=1e-12
+    )
 
 
 def test_grid_js_is_symmetric_bounded_and_matches_integration():
@@ -205,27 +255,36 @@ def test_grid_js_is_symmetric_bounded_and_matches_integration():
         m = (p + q) / 2
         return 0.5 * p * np.log(p / m) + 0.5 * q * np.log(q / m)
 
-    assert js == pytest.approx(integrate.quad(integrand, -15, 15, limit=200)[0], abs=1e-6)
+    assert js == pytest.approx(
+        integrate.quad(integrand, -15, 15, limit=200)[0], abs=1e-6
+    )
     assert stats.divergence_on_grid(GRID, lp, lp, "js") == pytest.approx(0.0, abs=1e-12)
-    far = stats.divergence_on_grid(GRID, log_gauss(GRID, -10, 1), log_gauss(GRID, 15, 1), "js")
+    far = stats.divergence_on_grid(
+        GRID, log_gauss(GRID, -10, 1), log_gauss(GRID, 15, 1), "js"
+    )
     assert far == pytest.approx(np.log(2), abs=1e-6) and far <= np.log(2) + 1e-12
 
 
 def test_grid_divergence_ignores_the_normalisation_of_its_inputs():
     lp, lq = log_gauss(GRID, 0.0, 1.0), log_gauss(GRID, 2.0, 1.0)
     a = stats.divergence_on_grid(GRID, lp, lq)
-    assert stats.divergence_on_grid(GRID, lp + 3.0, lq - 7.0) == pytest.approx(a, rel=1e-12)
+    assert stats.divergence_on_grid(GRID, lp + 3.0, lq - 7.0) == pytest.approx(
+        a, rel=1e-12
+    )
 
 
-@pytest.mark.parametrize("x, log_p, divergence, match", [
-    (np.array([0.0, 1.0, 3.0, 4.0]), np.zeros(4), "forward_kl", "evenly spaced"),
-    (np.array([3.0, 2.0, 1.0]), np.zeros(3), "forward_kl", "increasing"),
-    (np.linspace(0, 1, 5), np.zeros(4), "forward_kl", "one value per grid point"),
-    (np.linspace(0, 1, 5), np.full(5, -np.inf), "forward_kl", "no mass"),
-    (np.linspace(0, 1, 5), np.array([0, 0, np.nan, 0, 0]), "forward_kl", "NaN"),
-    (np.linspace(0, 1, 5), np.zeros(5), "wasserstein", "divergence must be"),
-    (np.linspace(0, 1, 2), np.zeros(2), "forward_kl", "three grid points"),
-])
+@pytest.mark.parametrize(
+    "x, log_p, divergence, match",
+    [
+        (np.array([0.0, 1.0, 3.0, 4.0]), np.zeros(4), "forward_kl", "evenly spaced"),
+        (np.array([3.0, 2.0, 1.0]), np.zeros(3), "forward_kl", "increasing"),
+        (np.linspace(0, 1, 5), np.zeros(4), "forward_kl", "one value per grid point"),
+        (np.linspace(0, 1, 5), np.full(5, -np.inf), "forward_kl", "no mass"),
+        (np.linspace(0, 1, 5), np.array([0, 0, np.nan, 0, 0]), "forward_kl", "NaN"),
+        (np.linspace(0, 1, 5), np.zeros(5), "wasserstein", "divergence must be"),
+        (np.linspace(0, 1, 2), np.zeros(2), "forward_kl", "three grid points"),
+    ],
+)
 def test_grid_divergence_rejects_bad_input(x, log_p, divergence, match):
     with pytest.raises(ValueError, match=match):
         stats.divergence_on_grid(x, log_p, np.zeros_like(x), divergence)
@@ -233,19 +292,27 @@ def test_grid_divergence_rejects_bad_input(x, log_p, divergence, match):
 
 # --- fit_gaussian_to_density ----------------------------------------------------------------
 
+
 def test_forward_kl_fit_is_moment_matching():
-    for means, stds, weights in [(MEANS, STDS, [0.5, 0.5]), ([0.0, 4.0], [1.0, 2.0], [0.3, 0.7])]:
+    for means, stds, weights in [
+        (MEANS, STDS, [0.5, 0.5]),
+        ([0.0, 4.0], [1.0, 2.0], [0.3, 0.7]),
+    ]:
         lp = stats.mixture_logpdf(GRID, means, stds, weights)
         m, s, _ = stats.fit_gaussian_to_density(GRID, lp, "forward_kl", init=(0.0, 1.0))
         w, mu, sd = map(np.asarray, (weights, means, stds))
         mean = np.sum(w * mu)
         assert m == pytest.approx(mean, abs=1e-3)
-        assert s == pytest.approx(np.sqrt(np.sum(w * (sd ** 2 + (mu - mean) ** 2))), abs=1e-3)
+        assert s == pytest.approx(
+            np.sqrt(np.sum(w * (sd**2 + (mu - mean) ** 2))), abs=1e-3
+        )
 
 
 @pytest.mark.parametrize("divergence", ["forward_kl", "reverse_kl", "js"])
 def test_every_fit_recovers_a_gaussian_target(divergence):
-    m, s, value = stats.fit_gaussian_to_density(GRID, log_gauss(GRID, 1.3, 0.7), divergence, init=(0.0, 2.0))
+    m, s, value = stats.fit_gaussian_to_density(
+        GRID, log_gauss(GRID, 1.3, 0.7), divergence, init=(0.0, 2.0)
+    )
     assert (m, s) == pytest.approx((1.3, 0.7), abs=1e-3)
     assert value == pytest.approx(0.0, abs=1e-6)
 
@@ -253,7 +320,9 @@ def test_every_fit_recovers_a_gaussian_target(divergence):
 def test_reverse_kl_locks_onto_the_mode_it_starts_near_when_modes_are_far_apart():
     lp = stats.mixture_logpdf(GRID, [0.0, 10.0], [1.0, 1.0])
     for start, mode in [(1.0, 0.0), (9.0, 10.0)]:
-        m, s, value = stats.fit_gaussian_to_density(GRID, lp, "reverse_kl", init=(start, 1.0))
+        m, s, value = stats.fit_gaussian_to_density(
+            GRID, lp, "reverse_kl", init=(start, 1.0)
+        )
         assert (m, s) == pytest.approx((mode, 1.0), abs=1e-3)
         # KL(q || q/2 + other/2) = log 2 when the other mode has no mass where q is
         assert value == pytest.approx(np.log(2), abs=1e-4)
@@ -263,9 +332,16 @@ def test_reverse_kl_locks_onto_the_mode_it_starts_near_when_modes_are_far_apart(
 def test_fit_returns_a_local_minimum_and_its_value(divergence):
     lp = stats.mixture_logpdf(GRID, MEANS, STDS)
     m, s, value = stats.fit_gaussian_to_density(GRID, lp, divergence, init=(1.0, 1.0))
-    assert value == pytest.approx(stats.divergence_on_grid(GRID, lp, log_gauss(GRID, m, s), divergence), rel=1e-9)
+    assert value == pytest.approx(
+        stats.divergence_on_grid(GRID, lp, log_gauss(GRID, m, s), divergence), rel=1e-9
+    )
     for dm, ds in [(0.02, 0), (-0.02, 0), (0, 0.02), (0, -0.02)]:
-        assert stats.divergence_on_grid(GRID, lp, log_gauss(GRID, m + dm, s + ds), divergence) > value
+        assert (
+            stats.divergence_on_grid(
+                GRID, lp, log_gauss(GRID, m + dm, s + ds), divergence
+            )
+            > value
+        )
 
 
 def test_fit_rejects_bad_arguments():
@@ -280,6 +356,7 @@ def test_fit_rejects_bad_arguments():
 
 # --- laplacian_variance ---------------------------------------------------------------------
 
+
 def test_laplacian_variance_is_zero_for_constant_and_linear_images():
     i, j = np.mgrid[0:28, 0:28]
     ramp = (i + 2 * j) / 100.0
@@ -293,18 +370,22 @@ def test_laplacian_variance_of_a_single_dot_in_closed_form():
     # interior Laplacian: 4 at the dot, -1 at its four neighbours, 0 at the other 671 of 26*26
     n = 26 * 26
     mean = (4 - 4) / n
-    expected = (16 + 4 * 1) / n - mean ** 2
+    expected = (16 + 4 * 1) / n - mean**2
     assert stats.laplacian_variance(img)[0] == pytest.approx(expected, rel=1e-12)
 
 
 def test_laplacian_variance_matches_scipy_and_falls_with_blur():
     rng = np.random.default_rng(0)
     imgs = (rng.random((5, 28, 28)) > 0.7).astype(np.float64)
-    ref = np.array([ndimage.laplace(im)[1:-1, 1:-1].var() for im in imgs])  # same up to sign
+    ref = np.array(
+        [ndimage.laplace(im)[1:-1, 1:-1].var() for im in imgs]
+    )  # same up to sign
     np.testing.assert_allclose(stats.laplacian_variance(imgs), ref, rtol=1e-10)
     previous = stats.laplacian_variance(imgs)
     for sigma in (0.5, 1.0, 2.0):
-        blurred = stats.laplacian_variance(ndimage.gaussian_filter(imgs, sigma=(0, sigma, sigma)))
+        blurred = stats.laplacian_variance(
+            ndimage.gaussian_filter(imgs, sigma=(0, sigma, sigma))
+        )
         assert np.all(blurred < previous)
         previous = blurred
 
@@ -320,10 +401,15 @@ def test_laplacian_variance_checks_its_images():
 
 # --- log_mean_exp and vae_log_weights -------------------------------------------------------
 
+
 def test_log_mean_exp_matches_numpy_and_is_stable():
     a = np.random.default_rng(1).normal(size=(3, 50))
-    np.testing.assert_allclose(stats.log_mean_exp(a, axis=1), np.log(np.mean(np.exp(a), axis=1)), rtol=1e-12)
-    np.testing.assert_allclose(stats.log_mean_exp(a, axis=0), np.log(np.mean(np.exp(a), axis=0)), rtol=1e-12)
+    np.testing.assert_allclose(
+        stats.log_mean_exp(a, axis=1), np.log(np.mean(np.exp(a), axis=1)), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        stats.log_mean_exp(a, axis=0), np.log(np.mean(np.exp(a), axis=0)), rtol=1e-12
+    )
     assert stats.log_mean_exp(np.array([-1000.0, -1000.0])) == pytest.approx(-1000.0)
     assert stats.log_mean_exp(np.array([0.0, -np.inf])) == pytest.approx(np.log(0.5))
     with pytest.raises(ValueError):
@@ -337,7 +423,9 @@ def _toy_vae_inputs(n=2, k=3, d=2, seed=0):
     x = (rng.random((n, 784)) > 0.5).astype(np.float64)
     probs = rng.uniform(0.05, 0.95, size=(n, k, 784))
     z_mean, z_log_var = rng.normal(size=(n, d)), rng.normal(scale=0.3, size=(n, d))
-    z = z_mean[:, None, :] + np.exp(0.5 * z_log_var)[:, None, :] * rng.normal(size=(n, k, d))
+    z = z_mean[:, None, :] + np.exp(0.5 * z_log_var)[:, None, :] * rng.normal(
+        size=(n, k, d)
+    )
     return x, probs, z, z_mean, z_log_var
 
 
@@ -346,7 +434,9 @@ def test_vae_log_weights_term_by_term_against_scipy():
     got = stats.vae_log_weights(x, probs, z, z_mean, z_log_var)
     log_px = sps.bernoulli.logpmf(x[:, None, :], probs).sum(axis=2)
     log_pz = sps.norm.logpdf(z).sum(axis=2)
-    log_qz = sps.norm.logpdf(z, z_mean[:, None, :], np.exp(0.5 * z_log_var)[:, None, :]).sum(axis=2)
+    log_qz = sps.norm.logpdf(
+        z, z_mean[:, None, :], np.exp(0.5 * z_log_var)[:, None, :]
+    ).sum(axis=2)
     assert got.shape == (2, 3)
     np.testing.assert_allclose(got, log_px + log_pz - log_qz, rtol=1e-10)
 
@@ -358,7 +448,9 @@ def test_importance_sampling_recovers_the_likelihood_when_the_decoder_ignores_z(
     x = (rng.random((1, 784)) > 0.5).astype(np.float64)
     probs = np.broadcast_to(np.where(x > 0, 0.9, 0.2)[:, None, :], (1, k, 784))
     z_mean, z_log_var = np.array([[0.3, -0.2]]), np.log(np.array([[1.2, 1.5]]) ** 2)
-    z = z_mean[:, None, :] + np.exp(0.5 * z_log_var)[:, None, :] * rng.normal(size=(1, k, 2))
+    z = z_mean[:, None, :] + np.exp(0.5 * z_log_var)[:, None, :] * rng.normal(
+        size=(1, k, 2)
+    )
     log_w = stats.vae_log_weights(x, probs, z, z_mean, z_log_var)
     exact = np.sum(np.where(x > 0, np.log(0.9), np.log(0.8)))
     assert stats.log_mean_exp(log_w, axis=1)[0] == pytest.approx(exact, abs=0.02)
@@ -370,8 +462,12 @@ def test_vae_log_weights_clip_probabilities_like_keras():
     x[:] = 1.0
     probs[:] = 0.0  # log 0 without clipping
     got = stats.vae_log_weights(x, probs, z, z_mean, z_log_var, clip=1e-7)
-    log_prior_ratio = (sps.norm.logpdf(z).sum() - sps.norm.logpdf(z, z_mean[:, None, :],
-                                                                   np.exp(0.5 * z_log_var)[:, None, :]).sum())
+    log_prior_ratio = (
+        sps.norm.logpdf(z).sum()
+        - sps.norm.logpdf(
+            z, z_mean[:, None, :], np.exp(0.5 * z_log_var)[:, None, :]
+        ).sum()
+    )
     assert got[0, 0] == pytest.approx(784 * np.log(1e-7) + log_prior_ratio, rel=1e-10)
 
 
@@ -398,4 +494,6 @@ def test_vae_log_weights_leaves_its_inputs_unchanged(dtype):
     before = probs.copy()
     first = stats.vae_log_weights(x, probs, z, z_mean, z_log_var)
     np.testing.assert_array_equal(probs, before)
-    np.testing.assert_array_equal(stats.vae_log_weights(x, probs, z, z_mean, z_log_var), first)
+    np.testing.assert_array_equal(
+        stats.vae_log_weights(x, probs, z, z_mean, z_log_var), first
+    )

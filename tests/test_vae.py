@@ -53,8 +53,13 @@ def vae():
 
 
 def test_kl_matches_numpy_reference_on_fixed_inputs():
-    mu = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, np.log(2.0)], [-1.5, 0.3], [2.0, -0.7]], dtype="float32")
-    log_var = np.array([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [-2.0, 1.0], [0.5, -3.0]], dtype="float32")
+    mu = np.array(
+        [[0.0, 0.0], [1.0, 0.0], [0.0, np.log(2.0)], [-1.5, 0.3], [2.0, -0.7]],
+        dtype="float32",
+    )
+    log_var = np.array(
+        [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [-2.0, 1.0], [0.5, -3.0]], dtype="float32"
+    )
     got = to_np(models.kl_divergence(mu, log_var))
     assert got.shape == (5,)
     np.testing.assert_allclose(got, kl_reference(mu, log_var), rtol=1e-5, atol=1e-6)
@@ -67,8 +72,14 @@ def test_kl_matches_numerical_integration_in_one_dimension():
     for mu, log_var in [(0.7, -1.2), (-2.0, 0.8), (0.0, 1.5)]:
         q = stats.norm(mu, np.exp(0.5 * log_var))
         p = stats.norm(0.0, 1.0)
-        by_quad = integrate.quad(lambda z: q.pdf(z) * (q.logpdf(z) - p.logpdf(z)), -30, 30, limit=200)[0]
-        got = to_np(models.kl_divergence(np.array([[mu]], "float32"), np.array([[log_var]], "float32")))[0]
+        by_quad = integrate.quad(
+            lambda z: q.pdf(z) * (q.logpdf(z) - p.logpdf(z)), -30, 30, limit=200
+        )[0]
+        got = to_np(
+            models.kl_divergence(
+                np.array([[mu]], "float32"), np.array([[log_var]], "float32")
+            )
+        )[0]
         assert got == pytest.approx(by_quad, rel=1e-5, abs=1e-6)
 
 
@@ -77,7 +88,9 @@ def test_kl_is_positive_away_from_the_prior_and_sums_over_dimensions():
     mu = rng.normal(size=(50, 3)).astype("float32")
     log_var = rng.normal(size=(50, 3)).astype("float32")
     total = to_np(models.kl_divergence(mu, log_var))
-    per_dim = sum(to_np(models.kl_divergence(mu[:, [k]], log_var[:, [k]])) for k in range(3))
+    per_dim = sum(
+        to_np(models.kl_divergence(mu[:, [k]], log_var[:, [k]])) for k in range(3)
+    )
     assert np.all(total > 0)
     np.testing.assert_allclose(total, per_dim, rtol=1e-5)
 
@@ -99,7 +112,9 @@ def test_reconstruction_loss_is_784_times_the_keras_mean_bce():
     x = images(4, seed=3)
     p = rng.uniform(0.05, 0.95, size=x.shape).astype("float32")
     mean_bce = to_np(keras.losses.binary_crossentropy(x, p))
-    np.testing.assert_allclose(to_np(models.reconstruction_loss(x, p)), PIXELS * mean_bce, rtol=1e-5)
+    np.testing.assert_allclose(
+        to_np(models.reconstruction_loss(x, p)), PIXELS * mean_bce, rtol=1e-5
+    )
 
 
 def test_reconstruction_loss_is_small_for_a_near_perfect_binary_reconstruction():
@@ -122,7 +137,9 @@ def test_sampling_has_the_requested_mean_and_variance():
     assert z.shape == (n, 3)
     # Within 5 standard errors of the sample mean and of the sample variance.
     assert np.all(np.abs(z.mean(axis=0) - mean) < 5 * np.sqrt(var / n))
-    assert np.all(np.abs(z.var(axis=0, ddof=1) - var) < 5 * var * np.sqrt(2.0 / (n - 1)))
+    assert np.all(
+        np.abs(z.var(axis=0, ddof=1) - var) < 5 * var * np.sqrt(2.0 / (n - 1))
+    )
     # And normal: about 68.3% of samples within one standard deviation of the mean.
     within = np.mean(np.abs(z - mean) < np.sqrt(var), axis=0)
     assert np.all(np.abs(within - (stats.norm.cdf(1) - stats.norm.cdf(-1))) < 0.01)
@@ -140,7 +157,9 @@ def test_sampling_is_seeded_and_advances():
     a, b = models.Sampling(seed=7), models.Sampling(seed=7)
     first_a, first_b = to_np(a([zeros, zeros])), to_np(b([zeros, zeros]))
     np.testing.assert_array_equal(first_a, first_b)  # same seed, same draws
-    assert not np.allclose(to_np(a([zeros, zeros])), first_a)  # the next call draws anew
+    assert not np.allclose(
+        to_np(a([zeros, zeros])), first_a
+    )  # the next call draws anew
     assert not np.allclose(to_np(models.Sampling(seed=8)([zeros, zeros])), first_a)
 
 
@@ -177,13 +196,17 @@ def test_latent_dim_and_layer_sizes_follow_the_arguments():
 
 def test_vae_owns_no_weights_beyond_encoder_and_decoder(vae):
     paths = {w.path for w in vae.weights}
-    assert paths == {w.path for w in vae.encoder.weights} | {w.path for w in vae.decoder.weights}
+    assert paths == {w.path for w in vae.encoder.weights} | {
+        w.path for w in vae.decoder.weights
+    }
 
 
 def test_reconstruct_decodes_the_latent_means(vae):
     x = images(5)
     z_mean = vae.encoder.predict(x, verbose=0)[0]
-    np.testing.assert_allclose(vae.reconstruct(x), vae.decoder.predict(z_mean, verbose=0), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        vae.reconstruct(x), vae.decoder.predict(z_mean, verbose=0), rtol=1e-6, atol=1e-7
+    )
     np.testing.assert_array_equal(vae.reconstruct(x), vae.reconstruct(x))  # no sampling
 
 
@@ -202,19 +225,29 @@ def test_seeded_builds_are_identical():
 
 
 # Keras's own saving code triggers a NumPy 2 DeprecationWarning on TensorFlow variables.
-@pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
+@pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
+)
 def test_saved_and_reloaded_model_gives_the_same_outputs(vae, tmp_path):
     path = tmp_path / "vae.keras"
     vae.save(path)
     loaded = keras.saving.load_model(path)
     assert isinstance(loaded, models.VAE)
     x = images(9)
-    for a, b in zip(vae.encoder.predict(x, verbose=0)[:2], loaded.encoder.predict(x, verbose=0)[:2]):
+    for a, b in zip(
+        vae.encoder.predict(x, verbose=0)[:2], loaded.encoder.predict(x, verbose=0)[:2]
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     z = np.random.default_rng(0).normal(size=(9, 2)).astype("float32")
-    np.testing.assert_allclose(vae.decoder.predict(z, verbose=0), loaded.decoder.predict(z, verbose=0),
-                               rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(vae.reconstruct(x), loaded.reconstruct(x), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        vae.decoder.predict(z, verbose=0),
+        loaded.decoder.predict(z, verbose=0),
+        rtol=1e-6,
+        atol=1e-7,
+    )
+    np.testing.assert_allclose(
+        vae.reconstruct(x), loaded.reconstruct(x), rtol=1e-6, atol=1e-7
+    )
 
 
 # --------------------------------------------------------------- compile and fit
@@ -225,17 +258,23 @@ def test_fit_and_evaluate_report_loss_as_reconstruction_plus_kl():
     model = models.build_vae(seed=0)
     model.compile(optimizer=keras.optimizers.RMSprop())
     x = images(32, seed=9)
-    history = model.fit(x, epochs=1, batch_size=32, verbose=0).history  # exactly one step
+    history = model.fit(
+        x, epochs=1, batch_size=32, verbose=0
+    ).history  # exactly one step
     assert set(history) >= {"loss", "reconstruction_loss", "kl_loss"}
     loss, rec, kl = (history[k][0] for k in ("loss", "reconstruction_loss", "kl_loss"))
     assert np.isfinite(loss) and rec > 0 and kl >= 0
     assert loss == pytest.approx(rec + kl, rel=1e-5)
 
     result = model.evaluate(x, batch_size=32, verbose=0, return_dict=True)
-    assert result["loss"] == pytest.approx(result["reconstruction_loss"] + result["kl_loss"], rel=1e-5)
+    assert result["loss"] == pytest.approx(
+        result["reconstruction_loss"] + result["kl_loss"], rel=1e-5
+    )
     # The KL term is deterministic: it must equal the NumPy KL of the encoder's outputs.
     z_mean, z_log_var, _ = model.encoder.predict(x, verbose=0)
-    assert result["kl_loss"] == pytest.approx(float(np.mean(kl_reference(z_mean, z_log_var))), rel=1e-4, abs=1e-5)
+    assert result["kl_loss"] == pytest.approx(
+        float(np.mean(kl_reference(z_mean, z_log_var))), rel=1e-4, abs=1e-5
+    )
 
 
 def test_training_lowers_the_loss():
@@ -250,8 +289,16 @@ def test_training_lowers_the_loss():
 # ------------------------------------------------------------------ bad arguments
 
 
-@pytest.mark.parametrize("kwargs", [{"latent_dim": 0}, {"latent_dim": 2.5}, {"latent_dim": True},
-                                    {"intermediate_dim": -1}, {"original_dim": "784"}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"latent_dim": 0},
+        {"latent_dim": 2.5},
+        {"latent_dim": True},
+        {"intermediate_dim": -1},
+        {"original_dim": "784"},
+    ],
+)
 def test_bad_dimensions_raise_value_error(kwargs):
     with pytest.raises(ValueError):
         models.build_vae(**kwargs)

@@ -75,8 +75,12 @@ def _read_idx(path: Path, ndim: int) -> np.ndarray:
         raw = handle.read()
     magic = int.from_bytes(raw[:4], "big")
     if magic != _IDX_MAGIC[ndim]:
-        raise ValueError(f"{path.name} is not an IDX file with {ndim} dimension(s) (magic {magic})")
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+        raise ValueError(
+            f"{path.name} is not an IDX file with {ndim} dimension(s) (magic {magic})"
+        )
+    shape = tuple(
+        int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
+    )
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape).copy()
 
 
@@ -133,7 +137,9 @@ def load_mnist(source: str = "local", directory: str | Path | None = None):
     raise ValueError(f"source must be 'local' or 'keras', got {source!r}")
 
 
-def as_numeric_array(values, name: str, what: str = "an array of numbers") -> np.ndarray:
+def as_numeric_array(
+    values, name: str, what: str = "an array of numbers"
+) -> np.ndarray:
     """Return ``values`` as a NumPy array of real numbers, or raise ``TypeError``.
 
     The first check of every vaelib function that takes arrays: it rejects strings,
@@ -147,7 +153,11 @@ def as_numeric_array(values, name: str, what: str = "an array of numbers") -> np
         arr = np.asarray(values)
     except Exception as exc:  # ragged lists and the like
         raise TypeError(f"{name} must be {what}: {exc}") from exc
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+    if (
+        arr.dtype == bool
+        or not np.issubdtype(arr.dtype, np.number)
+        or np.iscomplexobj(arr)
+    ):
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     return arr
 
@@ -172,7 +182,9 @@ def check_images(x, name: str = "x") -> np.ndarray:
         raise ValueError(f"{name} is empty: expected at least one image")
     arr = arr.astype(np.float32, copy=False)
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values; pixels must be in [0, 1]")
+        raise ValueError(
+            f"{name} contains NaN or infinite values; pixels must be in [0, 1]"
+        )
     lo, hi = float(arr.min()), float(arr.max())
     if lo < 0.0 or hi > 1.0:
         raise ValueError(

@@ -39,27 +39,42 @@ OKABE_ITO = (
 )
 
 
-def image_mosaic(images, n_cols: int, pad: int = 0, pad_value: float = 1.0) -> np.ndarray:
+def image_mosaic(
+    images, n_cols: int, pad: int = 0, pad_value: float = 1.0
+) -> np.ndarray:
     """Tile images (n, 784) or (n, 28, 28) into one 2-D array, row by row.
 
     Introduced in the data page. Image ``i`` lands in row ``i // n_cols`` and column
     ``i % n_cols`` (row 0 at the top); a short last row is padded with ``pad_value``.
     """
     x = check_images(images, name="images").reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
-    if isinstance(n_cols, bool) or not isinstance(n_cols, (int, np.integer)) or n_cols < 1:
+    if (
+        isinstance(n_cols, bool)
+        or not isinstance(n_cols, (int, np.integer))
+        or n_cols < 1
+    ):
         raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
     if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
         raise ValueError(f"pad must be a non-negative integer, got {pad!r}")
     n_rows = -(-len(x) // n_cols)
     cell = IMAGE_SIDE + pad
-    mosaic = np.full((n_rows * cell - pad, n_cols * cell - pad), pad_value, dtype=np.float32)
+    mosaic = np.full(
+        (n_rows * cell - pad, n_cols * cell - pad), pad_value, dtype=np.float32
+    )
     for i, img in enumerate(x):
         r, c = divmod(i, n_cols)
-        mosaic[r * cell: r * cell + IMAGE_SIDE, c * cell: c * cell + IMAGE_SIDE] = img
+        mosaic[r * cell : r * cell + IMAGE_SIDE, c * cell : c * cell + IMAGE_SIDE] = img
     return mosaic
 
 
-def show_images(images, n_cols: int = 10, titles=None, row_labels=None, scale: float = 1.0, suptitle=None):
+def show_images(
+    images,
+    n_cols: int = 10,
+    titles=None,
+    row_labels=None,
+    scale: float = 1.0,
+    suptitle=None,
+):
     """Show images in a grid of small greyscale panels, one axis per image; return the Figure.
 
     Introduced in the data page. ``titles`` (one per image) go above the panels;
@@ -69,16 +84,31 @@ def show_images(images, n_cols: int = 10, titles=None, row_labels=None, scale: f
     import matplotlib.pyplot as plt
 
     x = check_images(images, name="images").reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
-    if isinstance(n_cols, bool) or not isinstance(n_cols, (int, np.integer)) or n_cols < 1:
+    if (
+        isinstance(n_cols, bool)
+        or not isinstance(n_cols, (int, np.integer))
+        or n_cols < 1
+    ):
         raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
     n_cols = min(int(n_cols), len(x))
     n_rows = -(-len(x) // n_cols)
     if titles is not None and len(titles) != len(x):
-        raise ValueError(f"titles must have one entry per image ({len(x)}), got {len(titles)}")
+        raise ValueError(
+            f"titles must have one entry per image ({len(x)}), got {len(titles)}"
+        )
     if row_labels is not None and len(row_labels) != n_rows:
-        raise ValueError(f"row_labels must have one entry per row ({n_rows}), got {len(row_labels)}")
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(scale * 0.9 * n_cols + (1.2 if row_labels else 0), scale * 0.95 * n_rows),
-                             squeeze=False)
+        raise ValueError(
+            f"row_labels must have one entry per row ({n_rows}), got {len(row_labels)}"
+        )
+    fig, axes = plt.subplots(
+        n_rows,
+        n_cols,
+        figsize=(
+            scale * 0.9 * n_cols + (1.2 if row_labels else 0),
+            scale * 0.95 * n_rows,
+        ),
+        squeeze=False,
+    )
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
@@ -90,7 +120,9 @@ def show_images(images, n_cols: int = 10, titles=None, row_labels=None, scale: f
             ax.axis("off")
     if row_labels is not None:
         for r, label in enumerate(row_labels):
-            axes[r, 0].set_ylabel(str(label), rotation=0, ha="right", va="center", fontsize=9)
+            axes[r, 0].set_ylabel(
+                str(label), rotation=0, ha="right", va="center", fontsize=9
+            )
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
@@ -122,7 +154,9 @@ def _check_latent_points(z, name: str = "z") -> np.ndarray:
     """Return ``z`` as a float64 array of shape (n, 2), or raise TypeError/ValueError."""
     arr = as_numeric_array(z, name, "an array of 2-D latent points")
     if arr.ndim != 2 or arr.shape[1] != 2:
-        raise ValueError(f"{name} must have shape (n, 2): one row (z1, z2) per point, got {arr.shape}")
+        raise ValueError(
+            f"{name} must have shape (n, 2): one row (z1, z2) per point, got {arr.shape}"
+        )
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty: expected at least one point")
     arr = arr.astype(np.float64)
@@ -132,21 +166,35 @@ def _check_latent_points(z, name: str = "z") -> np.ndarray:
 
 
 def _check_positive_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < minimum
+    ):
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
 def _check_positive_float(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, bool) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
 
 
-def latent_scatter(z, labels=None, ax=None, s: float = 4.0, alpha: float = 0.6, legend: bool = True,
-                   title=None, figsize=(5.6, 4.6)):
+def latent_scatter(
+    z,
+    labels=None,
+    ax=None,
+    s: float = 4.0,
+    alpha: float = 0.6,
+    legend: bool = True,
+    title=None,
+    figsize=(5.6, 4.6),
+):
     """Scatter 2-D latent points, one colour and one marker per digit; return the Figure.
 
     Introduced in chapter 4 (figure 2.6 of the source: the latent means of the test set).
@@ -163,25 +211,47 @@ def latent_scatter(z, labels=None, ax=None, s: float = 4.0, alpha: float = 0.6, 
     if labels is not None:
         lab = np.asarray(labels)
         if lab.ndim != 1 or len(lab) != len(pts):
-            raise ValueError(f"labels must have one entry per point ({len(pts)}), got shape {lab.shape}")
+            raise ValueError(
+                f"labels must have one entry per point ({len(pts)}), got shape {lab.shape}"
+            )
         if lab.dtype == bool or not np.issubdtype(lab.dtype, np.integer):
-            raise ValueError(f"labels must be integer digits 0-9, got dtype {lab.dtype}")
+            raise ValueError(
+                f"labels must be integer digits 0-9, got dtype {lab.dtype}"
+            )
         if lab.min() < 0 or lab.max() >= len(DIGIT_COLOURS):
-            raise ValueError(f"labels must be digits 0-9, got values in [{lab.min()}, {lab.max()}]")
+            raise ValueError(
+                f"labels must be digits 0-9, got values in [{lab.min()}, {lab.max()}]"
+            )
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize)
     else:
         fig = ax.figure
     if labels is None:
-        ax.scatter(pts[:, 0], pts[:, 1], s=s, alpha=alpha, color=DIGIT_COLOURS[0], linewidths=0)
+        ax.scatter(
+            pts[:, 0], pts[:, 1], s=s, alpha=alpha, color=DIGIT_COLOURS[0], linewidths=0
+        )
     else:
         for k in np.unique(lab):
             sel = lab == k
-            ax.scatter(pts[sel, 0], pts[sel, 1], s=s, alpha=alpha, color=DIGIT_COLOURS[k],
-                       marker=DIGIT_MARKERS[k], linewidths=0, label=str(int(k)))
+            ax.scatter(
+                pts[sel, 0],
+                pts[sel, 1],
+                s=s,
+                alpha=alpha,
+                color=DIGIT_COLOURS[k],
+                marker=DIGIT_MARKERS[k],
+                linewidths=0,
+                label=str(int(k)),
+            )
         if legend:
-            leg = ax.legend(title="digit", loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False,
-                            markerscale=max(1.0, 16.0 / max(s, 1e-9)) ** 0.5, handletextpad=0.2)
+            leg = ax.legend(
+                title="digit",
+                loc="center left",
+                bbox_to_anchor=(1.01, 0.5),
+                frameon=False,
+                markerscale=max(1.0, 16.0 / max(s, 1e-9)) ** 0.5,
+                handletextpad=0.2,
+            )
             for handle in leg.legend_handles:
                 handle.set_alpha(1.0)
     ax.set_xlabel("$z_1$")
@@ -207,10 +277,16 @@ def latent_grid_points(n_per_axis: int = 15, low: float = 0.05, high: float = 0.
 
     n = _check_positive_int(n_per_axis, "n_per_axis", minimum=2)
     for name, value in (("low", low), ("high", high)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a probability (a number), got {type(value).__name__}")
+        if isinstance(value, bool) or not isinstance(
+            value, (int, float, np.integer, np.floating)
+        ):
+            raise TypeError(
+                f"{name} must be a probability (a number), got {type(value).__name__}"
+            )
     if not 0.0 < low < high < 1.0:
-        raise ValueError(f"need 0 < low < high < 1 (probabilities), got low={low!r}, high={high!r}")
+        raise ValueError(
+            f"need 0 < low < high < 1 (probabilities), got low={low!r}, high={high!r}"
+        )
     z1 = norm.ppf(np.linspace(low, high, n))
     z2 = z1[::-1].copy()
     g1, g2 = np.meshgrid(z1, z2)  # [row, column]
@@ -218,7 +294,9 @@ def latent_grid_points(n_per_axis: int = 15, low: float = 0.05, high: float = 0.
     return z1, z2, points
 
 
-def decode_latent_grid(decoder, n_per_axis: int = 15, low: float = 0.05, high: float = 0.95):
+def decode_latent_grid(
+    decoder, n_per_axis: int = 15, low: float = 0.05, high: float = 0.95
+):
     """Decode the quantile grid of :func:`latent_grid_points` in ONE batched call.
 
     Introduced in chapter 4. ``decoder`` is anything with a Keras-style
@@ -228,17 +306,30 @@ def decode_latent_grid(decoder, n_per_axis: int = 15, low: float = 0.05, high: f
     cell is the smallest $z_1$ and the largest $z_2$) and the grid values.
     """
     if not callable(getattr(decoder, "predict", None)):
-        raise TypeError(f"decoder must have a predict method (a Keras model), got {type(decoder).__name__}")
+        raise TypeError(
+            f"decoder must have a predict method (a Keras model), got {type(decoder).__name__}"
+        )
     z1, z2, points = latent_grid_points(n_per_axis, low, high)
-    images = decoder.predict(points.astype(np.float32), batch_size=len(points), verbose=0)
+    images = decoder.predict(
+        points.astype(np.float32), batch_size=len(points), verbose=0
+    )
     images = check_images(images, name="decoded images")
     if len(images) != len(points):
-        raise ValueError(f"decoder returned {len(images)} images for {len(points)} latent points")
+        raise ValueError(
+            f"decoder returned {len(images)} images for {len(points)} latent points"
+        )
     return image_mosaic(images, n_cols=len(z1)), z1, z2
 
 
-def latent_grid(decoder, n_per_axis: int = 15, low: float = 0.05, high: float = 0.95, ax=None,
-                figsize=(6.0, 6.0), tick_every: int = 2):
+def latent_grid(
+    decoder,
+    n_per_axis: int = 15,
+    low: float = 0.05,
+    high: float = 0.95,
+    ax=None,
+    figsize=(6.0, 6.0),
+    tick_every: int = 2,
+):
     """Draw the decoded quantile grid (figure 2.7 of the source); return the Figure.
 
     Introduced in chapter 4. Decodes with :func:`decode_latent_grid` (one ``predict`` call)
@@ -254,9 +345,17 @@ def latent_grid(decoder, n_per_axis: int = 15, low: float = 0.05, high: float = 
         fig, ax = plt.subplots(figsize=figsize)
     else:
         fig = ax.figure
-    ax.imshow(mosaic, cmap="gray_r", vmin=0.0, vmax=1.0, origin="upper", interpolation="nearest")
+    ax.imshow(
+        mosaic,
+        cmap="gray_r",
+        vmin=0.0,
+        vmax=1.0,
+        origin="upper",
+        interpolation="nearest",
+    )
     centres = IMAGE_SIDE * (np.arange(len(z1)) + 0.5) - 0.5
     idx = np.arange(0, len(z1), every)
+
     def fmt(v):  # round first so that -1e-16 prints as 0.00, not -0.00
         return f"{np.round(v, 2) + 0.0:.2f}"
 
@@ -280,12 +379,17 @@ def gaussian_density_grid(variance: float, extent: float = 3.0, n_grid: int = 60
     n = _check_positive_int(n_grid, "n_grid", minimum=2)
     axis = np.linspace(-e, e, n)
     g1, g2 = np.meshgrid(axis, axis)
-    density = np.exp(-(g1 ** 2 + g2 ** 2) / (2.0 * v)) / (2.0 * np.pi * v)
+    density = np.exp(-(g1**2 + g2**2) / (2.0 * v)) / (2.0 * np.pi * v)
     return g1, g2, density
 
 
-def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax: float | None = 0.7, extent: float = 3.0,
-                      n_grid: int = 60, figsize=None):
+def gaussian_surfaces(
+    variances=(0.5, 1.0, 2.0),
+    zmax: float | None = 0.7,
+    extent: float = 3.0,
+    n_grid: int = 60,
+    figsize=None,
+):
     """Figure 2.5 of the source: 2-D Gaussian densities as 3-D surfaces; return the Figure.
 
     Introduced in chapter 4. One column per variance. The first row lets each panel choose
@@ -298,7 +402,10 @@ def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax: float | None = 0.7, exten
 
     if isinstance(variances, (str, bytes)):
         raise TypeError("variances must be a sequence of positive numbers")
-    variances = [_check_positive_float(v, "each variance") for v in np.atleast_1d(variances).tolist()]
+    variances = [
+        _check_positive_float(v, "each variance")
+        for v in np.atleast_1d(variances).tolist()
+    ]
     if not variances:
         raise ValueError("variances is empty: give at least one variance")
     if zmax is not None:
@@ -311,16 +418,29 @@ def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax: float | None = 0.7, exten
     fig = plt.figure(figsize=figsize)
     for row in range(n_rows):
         for col, v in enumerate(variances):
-            ax = fig.add_subplot(n_rows, len(variances), row * len(variances) + col + 1, projection="3d")
+            ax = fig.add_subplot(
+                n_rows, len(variances), row * len(variances) + col + 1, projection="3d"
+            )
             g1, g2, p = gaussian_density_grid(v, extent, n_grid)
             if row == 1:
                 p = np.minimum(p, zmax)
-            ax.plot_surface(g1, g2, p, cmap="viridis", linewidth=0, antialiased=False,
-                            vmin=0.0, vmax=float(p.max()) if row == 0 else zmax)
+            ax.plot_surface(
+                g1,
+                g2,
+                p,
+                cmap="viridis",
+                linewidth=0,
+                antialiased=False,
+                vmin=0.0,
+                vmax=float(p.max()) if row == 0 else zmax,
+            )
             if row == 1:
                 ax.set_zlim(0.0, zmax)
-            ax.set_title(f"variance {v:g}" + ("" if row == 0 else f", vertical axis 0 to {zmax:g}"),
-                         fontsize=9)
+            ax.set_title(
+                f"variance {v:g}"
+                + ("" if row == 0 else f", vertical axis 0 to {zmax:g}"),
+                fontsize=9,
+            )
             ax.set_xlabel("$z_1$", fontsize=8, labelpad=-6)
             ax.set_ylabel("$z_2$", fontsize=8, labelpad=-6)
             ax.set_zlabel("density", fontsize=8, labelpad=-2)
@@ -331,8 +451,14 @@ def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax: float | None = 0.7, exten
 
 # --- Reconstruction error against code size (introduced in chapter 1) ------------------------
 
-def plot_error_vs_code_size(code_sizes, errors, input_dim: int = IMAGE_SIDE * IMAGE_SIDE,
-                            ylabel: str = "test squared error per image", ax=None):
+
+def plot_error_vs_code_size(
+    code_sizes,
+    errors,
+    input_dim: int = IMAGE_SIDE * IMAGE_SIDE,
+    ylabel: str = "test squared error per image",
+    ax=None,
+):
     """Plot reconstruction error against code size, with the compression ratio on top.
 
     Introduced in chapter 1 (the bottleneck sweep); usable for any comparison over code
@@ -346,11 +472,23 @@ def plot_error_vs_code_size(code_sizes, errors, input_dim: int = IMAGE_SIDE * IM
 
     sizes = np.asarray(code_sizes)
     if sizes.ndim != 1 or sizes.size == 0:
-        raise ValueError(f"code_sizes must be a non-empty 1-D sequence, got shape {sizes.shape}")
-    if sizes.dtype == bool or not np.issubdtype(sizes.dtype, np.number) or not np.all(np.isfinite(sizes)) \
-            or np.any(sizes <= 0):
-        raise ValueError(f"code_sizes must be positive numbers, got {list(code_sizes)!r}")
-    if isinstance(input_dim, bool) or not isinstance(input_dim, (int, np.integer)) or input_dim < 1:
+        raise ValueError(
+            f"code_sizes must be a non-empty 1-D sequence, got shape {sizes.shape}"
+        )
+    if (
+        sizes.dtype == bool
+        or not np.issubdtype(sizes.dtype, np.number)
+        or not np.all(np.isfinite(sizes))
+        or np.any(sizes <= 0)
+    ):
+        raise ValueError(
+            f"code_sizes must be positive numbers, got {list(code_sizes)!r}"
+        )
+    if (
+        isinstance(input_dim, bool)
+        or not isinstance(input_dim, (int, np.integer))
+        or input_dim < 1
+    ):
         raise ValueError(f"input_dim must be a positive integer, got {input_dim!r}")
     curves = dict(errors) if isinstance(errors, dict) else {None: errors}
     if not curves:
@@ -359,10 +497,14 @@ def plot_error_vs_code_size(code_sizes, errors, input_dim: int = IMAGE_SIDE * IM
     for label, values in curves.items():
         v = np.asarray(values)
         if v.dtype == bool or not np.issubdtype(v.dtype, np.number):
-            raise TypeError(f"errors{'' if label is None else f'[{label!r}]'} must hold numbers, got dtype {v.dtype}")
+            raise TypeError(
+                f"errors{'' if label is None else f'[{label!r}]'} must hold numbers, got dtype {v.dtype}"
+            )
         if v.shape != sizes.shape:
-            raise ValueError(f"errors{'' if label is None else f'[{label!r}]'} must have one value per code size "
-                             f"({sizes.size}), got shape {v.shape}")
+            raise ValueError(
+                f"errors{'' if label is None else f'[{label!r}]'} must have one value per code size "
+                f"({sizes.size}), got shape {v.shape}"
+            )
         if not np.all(np.isfinite(v)):
             raise ValueError("errors contain NaN or infinite values")
         checked[label] = v.astype(np.float64)
@@ -373,8 +515,14 @@ def plot_error_vs_code_size(code_sizes, errors, input_dim: int = IMAGE_SIDE * IM
         fig = ax.figure
     markers, styles = ("o", "s", "^", "D", "v"), ("-", "--", ":", "-.")
     for i, (label, v) in enumerate(checked.items()):
-        ax.plot(sizes[order], v[order], marker=markers[i % len(markers)], linestyle=styles[i % len(styles)],
-                color=OKABE_ITO[(4 + i) % len(OKABE_ITO)], label=label)
+        ax.plot(
+            sizes[order],
+            v[order],
+            marker=markers[i % len(markers)],
+            linestyle=styles[i % len(styles)],
+            color=OKABE_ITO[(4 + i) % len(OKABE_ITO)],
+            label=label,
+        )
     ax.set_xscale("log", base=2)
     ax.set_xticks(sizes[order])
     ax.set_xticklabels([f"{s:g}" for s in sizes[order]])
