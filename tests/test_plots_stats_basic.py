@@ -120,3 +120,17 @@ def test_squared_error_accepts_linear_reconstructions_outside_the_unit_interval(
         stats.rmse(
             x, x_hat.reshape(2, 784)
         )  # rmse and psnr still want images on both sides
+
+
+def test_print_history_one_short_line_per_epoch(capsys):
+    plots.print_history({"loss": [3.14159, 2.5], "val_loss": [3.0, 2.4]})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "epoch   1: loss 3.142, val_loss 3",
+        "epoch   2: loss 2.5, val_loss 2.4",
+    ]
+
+
+def test_print_history_rejects_what_fit_did_not_return():
+    with pytest.raises(TypeError, match="keras.Model.fit"):
+        plots.print_history([1.0, 2.0])

@@ -542,3 +542,25 @@ def plot_error_vs_code_size(
         ax.legend()
     fig.tight_layout()
     return fig
+
+
+def print_history(history, every: int = 1) -> None:
+    """Print a Keras training history as one short line per epoch.
+
+    Keras's own progress lines are wider than a book's column; fit with ``verbose=0`` and
+    call this instead: ``print_history(model.fit(..., verbose=0))``. ``history`` is what
+    ``fit`` returns (or its ``.history`` dict); every recorded metric is shown, rounded.
+    """
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, dict) or not logs:
+        raise TypeError(
+            "history must be what keras.Model.fit returns (or its .history)"
+        )
+    every = _check_positive_int(every, "every")
+    n_epochs = len(next(iter(logs.values())))
+    short = {"reconstruction_loss": "recon", "val_reconstruction_loss": "val_recon"}
+    for epoch in range(n_epochs):
+        if (epoch + 1) % every and epoch + 1 != n_epochs:
+            continue
+        parts = [f"{short.get(k, k)} {float(v[epoch]):.4g}" for k, v in logs.items()]
+        print(f"epoch {epoch + 1:>3}: " + ", ".join(parts))
