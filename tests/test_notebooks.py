@@ -1,5 +1,6 @@
-"""Static checks of the book's sources: no stored outputs, the shared set-up cell, the table
-of contents, glue names, and captions on glued figures."""
+"""Static checks of the book's sources: no stored outputs, the shared set-up cell, the
+table of contents, glue names, captions on glued figures, and figure descriptions that
+name digits only through computed values."""
 
 import importlib.util
 import re
@@ -65,7 +66,7 @@ def test_first_cell_is_the_shared_setup_cell(path):
 def test_setup_cell_uses_the_configured_repository():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     source = setup_cell.cell_source()
-    assert f"REPOSITORY = \"{config['repository']['url'].rstrip('/')}\"" in source
+    assert f'REPOSITORY = "{config["repository"]["url"].rstrip("/")}"' in source
     assert source.index("TF_CPP_MIN_LOG_LEVEL") < source.index("import vaelib")
     compile(source, "setup-cell", "exec")
 
@@ -89,7 +90,10 @@ GLUE_CALL = re.compile(r"glue\(\s*(f?)[\"']([A-Za-z0-9_{}\[\]\.]+)[\"']")
 
 
 def glued_name_patterns(code):
-    """Names passed to glue(): literal ones, and f-strings as patterns (f"err_{k}" -> err_.+)."""
+    """Names passed to glue(): literal ones, and f-strings as patterns.
+
+    ``f"err_{k}"`` becomes the pattern ``err_.+``.
+    """
     patterns = []
     for is_f, name in GLUE_CALL.findall(code):
         if is_f:
@@ -157,4 +161,58 @@ def test_chapters_check_their_claims_and_have_exercises(path):
     )
     assert ":class: dropdown" in markdown, (
         f"{path.name}: solutions must be hidden (dropdown)"
+    )
+
+
+# A sentence that names the digits a particular run drew ("the 2 and the 5 become
+# blobs", "the top row walks 7 -> 9 -> 8") is true of one run only: it must come from a
+# computed value (glued, and asserted where it is computed), or hold for any seed.
+DIGIT_NAMES = re.compile(
+    r"\b(the|a|an|as|like) [0-9]s?\b|\b[0-9]s\b"
+    r"|\b(zeros|ones|twos|threes|fours|fives|sixes|sevens|eights|nines)\b"
+    r"|[0-9] ?(->|→|\\to) ?[0-9]",
+    flags=re.I,
+)
+GLUE_ROLE = re.compile(r"\{glue(?::[a-z]+)?\}`[^`]*`")
+FIGURE_BLOCK = re.compile(r"```\{glue:figure\}.*?```", flags=re.S)
+
+
+def figure_descriptions(markdown):
+    """Each glued figure's caption and alt text, and the paragraph that follows it."""
+    for match in FIGURE_BLOCK.finditer(markdown):
+        after = markdown[match.end() :].lstrip("\n")
+        paragraph = after.split("\n\n", 1)[0] if not after.startswith("```") else ""
+        yield match.group(0).split("\n", 1)[1], paragraph
+
+
+def run_specific_digit_names(text):
+    return [m.group(0) for m in DIGIT_NAMES.finditer(GLUE_ROLE.sub("", text))]
+
+
+def test_digit_name_rule_catches_typed_descriptions_and_allows_glued_ones():
+    assert run_specific_digit_names("the 2 and the 5 become 8-like blobs") == [
+        "the 2",
+        "the 5",
+    ]
+    assert run_specific_digit_names("twos to the upper right, 7 -> 9") == [
+        "twos",
+        "7 -> 9",
+    ]
+    assert run_specific_digit_names("the {glue:text}`blob_digits` become blobs") == []
+    assert run_specific_digit_names("a grid of 15 by 15 decoded points") == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_figure_descriptions_name_digits_only_through_glue(path):
+    nb = read(path)
+    problems = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for block, paragraph in figure_descriptions(cell.source):
+            for text in (block, paragraph):
+                problems += run_specific_digit_names(text)
+    assert not problems, (
+        f"{path.name}: figure descriptions name digits by hand {problems}; glue them "
+        "from a computed value (vaelib.digits) or say what holds for any seed"
     )
