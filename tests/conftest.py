@@ -1,6 +1,46 @@
 import os
+import shutil
+
+import pytest
 
 # Keep TensorFlow quiet in the unit tests, as the notebooks' set-up cell does.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def headless_chromium(width: int = 1280, height: int = 900):
+    """Debian's Chromium driven by chromedriver (selenium), or skip; CI must have it."""
+    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        chrome = None
+    if not (chrome and driver_path):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs chromium, chromium-driver and selenium (see .ci/run)")
+        pytest.skip("no headless Chromium with chromedriver and selenium here")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chrome
+    flags = (
+        "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+        "--disable-background-networking --disable-component-update --disable-sync "
+        f"--window-size={width},{height}"
+    )
+    for flag in flags.split():
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+def built_page(relative: str) -> str:
+    """Path of a page of the built book, or skip (fail in CI, which builds first)."""
+    path = os.path.join(ROOT, "_build", "html", relative)
+    if not os.path.isfile(path):
+        if os.environ.get("CI"):
+            pytest.fail(f"{relative} is not built: CI builds the book before pytest")
+        pytest.skip(f"build the book first (jupyter-book build .): no {relative}")
+    return path

@@ -1,12 +1,10 @@
 """The live widgets (vaelib.explorer): the quantised decoder matches Keras, bad input is
 refused, and, in headless Chromium, the page draws what the Keras decoder draws."""
 
-import os
-import shutil
-
 import keras
 import numpy as np
 import pytest
+from conftest import headless_chromium
 
 from vaelib import explorer
 
@@ -41,8 +39,9 @@ def test_quantised_decoder_matches_keras(decoder):
 
 
 def test_payload_of_the_book_decoder_is_under_500_kb(decoder, codes):
-    page = explorer.latent_explorer(decoder, *codes).data
-    assert 150_000 < len(page.encode()) < 500_000
+    widget = explorer.latent_explorer(decoder, *codes)
+    assert 150_000 < len(widget.data.encode()) < 500_000
+    assert 0 < widget.quantisation < 0.02
 
 
 @pytest.mark.parametrize(
@@ -90,30 +89,6 @@ def test_curve_explorer_refuses_bad_input():
 # --- In a real browser ---------------------------------------------------------------
 
 
-def browser():
-    """Headless Debian Chromium through chromedriver, or skip (fail in CI)."""
-    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        chrome = None
-    if not (chrome and driver_path):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs chromium, chromium-driver and selenium (see .ci/run)")
-        pytest.skip("no headless Chromium with chromedriver and selenium here")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chrome
-    for flag in (
-        "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
-        "--disable-background-networking --disable-component-update --disable-sync "
-        "--window-size=1280,900"
-    ).split():
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(driver_path), options=options)
-
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory, decoder, codes):
     z, labels = codes
@@ -130,7 +105,7 @@ def page(tmp_path_factory, decoder, codes):
     fits = explorer.curve_explorer(x, curves, ["s=1", "s=2", "s=4"], slider_label="s")
     path = tmp_path_factory.mktemp("widgets") / "page.html"
     path.write_text(f"<!doctype html><html><body>{latent}{fits.data}</body></html>")
-    driver = browser()
+    driver = headless_chromium()
     driver.get(path.as_uri())
     yield driver
     driver.quit()

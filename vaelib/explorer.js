@@ -157,6 +157,7 @@
       setZ: setZ,
       getZ: () => z.slice(),
       interpolate: interpolate,
+      checks: () => ({ z: data.checks.z, pixels: Array.from(bytes(data.checks.pixels)), quantisation: data.checks.quantisation }),
       canvasPixels: function () {
         const d = dctx.getImageData(0, 0, side, side).data;
         const out = [];

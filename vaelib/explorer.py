@@ -150,7 +150,9 @@ def latent_explorer(
     their digits 0-9 (colours). ``anchors``, a list of ``(name, (z1, z2))``, are the
     endpoints the interpolation slider offers; by default, for each digit, the test code
     nearest that digit's median code. At most ``max_points`` codes are drawn (a seeded
-    subsample). Returns an ``IPython.display.HTML`` object.
+    subsample). Returns an ``IPython.display.HTML`` object; its ``quantisation``
+    attribute is the largest pixel difference between the page's decoder (8-bit
+    weights) and the Keras decoder at twenty check points embedded in the page.
     """
     points = as_numeric_array(z, "z", "an array of 2-D latent points")
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
@@ -184,7 +186,13 @@ def latent_explorer(
     lo, hi = np.percentile(points, [0.5, 99.5], axis=0)
     pad = 0.08 * (hi - lo)
     lo, hi = lo - pad, hi + pad
-    keep = np.random.default_rng(seed).permutation(len(points))[:max_points]
+    rng = np.random.default_rng(seed)
+    keep = rng.permutation(len(points))[:max_points]
+    # Twenty points decoded by Keras itself travel with the page, so a test in a real
+    # browser can compare what the page draws with what the model draws.
+    check_z = rng.uniform(lo, hi, size=(20, 2)).astype(np.float32)
+    keras_images = np.asarray(decoder.predict(check_z, verbose=0), dtype=np.float64)
+    quantisation = float(np.abs(browser_decode(layers, check_z) - keras_images).max())
     scaled = (np.clip(points[keep], lo, hi) - lo) / (hi - lo) * 65534 - 32767
     element_id = f"vx-{uuid.uuid4().hex[:10]}"
     data = {
@@ -195,6 +203,11 @@ def latent_explorer(
         "labels": _b64(digits[keep].astype(np.uint8)),
         "colours": list(DIGIT_COLOURS),
         "anchors": anchors,
+        "checks": {
+            "z": check_z.tolist(),
+            "pixels": _b64(np.round(keras_images * 255).astype(np.uint8)),
+            "quantisation": quantisation,
+        },
     }
     legend = "".join(
         f'<span style="--c:{c}">{d}</span>' for d, c in enumerate(DIGIT_COLOURS)
@@ -225,7 +238,9 @@ the same map and a grid of decoded points.</noscript>
 <figcaption>{html.escape(caption)}</figcaption>
 {_script("latent", element_id, data)}
 </figure>"""
-    return _html(markup)
+    widget = _html(markup)
+    widget.quantisation = quantisation
+    return widget
 
 
 def curve_explorer(
