@@ -327,7 +327,7 @@ def _role(name: str, body: str, ctx: Context) -> str:
     if name in ("numref", "ref", "eq"):
         text, label = _split_explicit(body)
         doc = ctx.labels.get(label, ctx.docname)
-        number = ctx.numbers.get(label, "")
+        number = " ".join(ctx.numbers.get(label, "").split())
         shown = number.replace("Fig.", "Figure")
         if text:
             text = text.replace("{number}", shown.split(" ")[-1] if shown else "")
@@ -650,12 +650,22 @@ def load_citations(bib: Path) -> dict[str, tuple[str, str]]:
     return {key: cite_text(entry, key) for key, entry in data.entries.items()}
 
 
-def page_title(path: Path) -> str:
+EXERCISE_LABEL = re.compile(
+    r"^(?:`{3,}|:{3,})\{exercise\}[^\n]*\n(?::(?!label:)[\w-]+:[^\n]*\n)*"
+    r":label:\s*(\S+)",
+    re.M,
+)
+
+
+def _markdown(path: Path) -> str:
     if path.suffix == ".ipynb":
         nb = nbformat.read(path, as_version=4)
-        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    else:
-        text = path.read_text(encoding="utf-8")
+        return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+def page_title(path: Path) -> str:
+    text = _markdown(path)
     m = re.search(r"^# (.+)$", text, re.M)
     return m.group(1).strip() if m else path.stem
 
@@ -688,6 +698,13 @@ def book_context(book: Path) -> tuple[Context, list[str]]:
         for anchor in scan.ids:
             ctx.labels.setdefault(anchor, doc)
         ctx.numbers.update(scan.numbers)
+        # labels the source defines (the build's ids above win): exercises are numbered
+        # in order within their page, as sphinx-exercise numbers them
+        for n, label in enumerate(EXERCISE_LABEL.findall(_markdown(path)), start=1):
+            ctx.labels.setdefault(label, doc)
+            ctx.numbers.setdefault(label, f"Exercise {n}")
+        for label in re.findall(r"^:(?:name|label):\s*(\S+)", _markdown(path), re.M):
+            ctx.labels.setdefault(label, doc)
     bibs = config.get("bibtex_bibfiles", [])
     for bib in bibs:
         ctx.citations.update(load_citations(book / bib))

@@ -475,3 +475,41 @@ def test_glossary_links_point_at_glossary_entries(readers):
         assert not missing, (
             f"{docname}: glossary anchors not in the glossary: {missing}"
         )
+
+
+def test_book_context_numbers_exercises_and_finds_labels_without_a_build(tmp_path):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "appendix").mkdir()
+    (tmp_path / "_config.yml").write_text(
+        "repository:\n  url: https://github.com/o/b\nbibtex_bibfiles: []\n"
+    )
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/a\n"
+        "  - file: appendix/glossary\n"
+    )
+    (tmp_path / "intro.md").write_text("# Intro\n")
+    (tmp_path / "appendix" / "glossary.md").write_text(
+        "# Glossary\n\n```{glossary}\nLatent space\n  Where codes live.\n```\n"
+    )
+    cells = [
+        "# Chapter A\n\n```{glue:figure} f\n:name: fig-a\n\nCap.\n```",
+        "```{exercise} One\n:label: ex-one\nDo.\n```\n\n"
+        "```{exercise}\n:class: x\n:label: ex-two\nDo.\n```",
+    ]
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell(c) for c in cells]
+        ),
+        tmp_path / "chapters" / "a.ipynb",
+    )
+    ctx, chapters = rn.book_context(tmp_path)
+    assert chapters == ["chapters/a"]
+    assert ctx.base_url == "https://o.github.io/b/"
+    assert ctx.titles["chapters/a"] == "Chapter A"
+    assert ctx.terms == {"latent space": "Latent space"}
+    assert ctx.numbers == {"ex-one": "Exercise 1", "ex-two": "Exercise 2"}
+    assert ctx.labels == {
+        "ex-one": "chapters/a",
+        "ex-two": "chapters/a",
+        "fig-a": "chapters/a",
+    }
