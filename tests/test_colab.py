@@ -152,6 +152,14 @@ def html_figures() -> int:
 def test_colab_runs_the_reader_notebook_and_shows_every_figure(tmp_path):
     notebook = reader_notebook(tmp_path / "reader")
     python = venv_python()
+    # Colab's environment: none of ours (PYTHONPATH would find this checkout's vaelib,
+    # KERAS_BACKEND a backend Colab does not set).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "VIRTUAL_ENV", "KERAS_BACKEND"))
+    }
+    env["PATH"] = f"{python.parent}:{env.get('PATH', '')}"
     subprocess.run(
         [str(python), "-m", "pip", "uninstall", "-q", "-y", "vaelib"],
         capture_output=True,
@@ -163,6 +171,7 @@ def test_colab_runs_the_reader_notebook_and_shows_every_figure(tmp_path):
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        env=env,
     )
     assert probe.returncode != 0, "the Colab-like environment must start without vaelib"
     probe = subprocess.run(
@@ -170,6 +179,7 @@ def test_colab_runs_the_reader_notebook_and_shows_every_figure(tmp_path):
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        env=env,
     )
     assert probe.returncode != 0, (
         "Colab has no myst-nb; the glue fallback must be exercised"
@@ -182,16 +192,7 @@ def test_colab_runs_the_reader_notebook_and_shows_every_figure(tmp_path):
     workdir.mkdir()
     shutil.copy(notebook, workdir / notebook.name)
     (tmp_path / "run.py").write_text(RUNNER)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PYTHON", "VIRTUAL_ENV", "KERAS_BACKEND"))
-    }
-    env.update(
-        COLAB_RELEASE_TAG="test",
-        VAELIB_PIP_SPEC=spec,
-        PATH=f"{python.parent}:{env.get('PATH', '')}",
-    )
+    env.update(COLAB_RELEASE_TAG="test", VAELIB_PIP_SPEC=spec)
     result = subprocess.run(
         [
             str(python),
@@ -220,6 +221,7 @@ def test_colab_runs_the_reader_notebook_and_shows_every_figure(tmp_path):
         text=True,
         check=True,
         cwd=tmp_path,
+        env=env,
     ).stdout.strip()
     assert Path(where).is_relative_to(VENV), (
         f"vaelib came from {where}, not from the git install"
