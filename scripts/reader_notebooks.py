@@ -18,6 +18,9 @@ understands resolved into plain Markdown that Colab and JupyterLab render:
 - ``{term}`` links to the published glossary, ``{cite}``/``{cite:t}``/``{cite:p}`` to
   "Author (year)" text linking to the published bibliography (``references.bib``, read
   with pybtex), ``{numref}``/``{ref}``/``{doc}`` to plain text with a link;
+- code cells the HTML hides (``remove-cell``, ``remove-input``: set-up, asserts, glue)
+  are kept, since the notebook needs them, but folded (JupyterLab's ``source_hidden``,
+  Colab's ``#@title`` form view);
 - maths stays ``$...$`` / ``$$...$$``; ```` ```{math} ```` blocks and bare amsmath
   environments become ``$$...$$``; MyST targets ``(label)=`` and ``%`` comments go.
 
@@ -565,6 +568,14 @@ def caption_markdown(fig: Figure, ctx: Context) -> str:
     return f"{anchor}{head}{fig.caption}".strip()
 
 
+def hidden_title(code: str) -> str:
+    """The title a folded cell shows: its first comment, or what such cells do."""
+    first = code.lstrip().split("\n", 1)[0]
+    if first.startswith("#") and not first.startswith("#|"):
+        return first.lstrip("# ").rstrip(".")
+    return "Hidden in the book: checks and glued values"
+
+
 def reader_notebook(source, ctx: Context, executed=None) -> nbformat.NotebookNode:
     """The reader notebook of one chapter (a new notebook; ``source`` is unchanged)."""
     where = figure_cells(executed, source)
@@ -593,9 +604,14 @@ def reader_notebook(source, ctx: Context, executed=None) -> nbformat.NotebookNod
         elif cell.cell_type == "code":
             tags = list(cell.metadata.get("tags", []))
             meta = {"tags": tags} if tags else {}
+            code = cell.source
             if {"remove-cell", "remove-input", "hide-input", "hide-cell"} & set(tags):
+                # folded, not removed (the notebook needs them): JupyterLab folds
+                # source_hidden cells, Colab shows a "form" cell as its #@title only
                 meta["jupyter"] = {"source_hidden": True}
-            cells.append((index, nbformat.v4.new_code_cell(cell.source, metadata=meta)))
+                meta["cellView"] = "form"
+                code = f"#@title {hidden_title(code)}\n{code}"
+            cells.append((index, nbformat.v4.new_code_cell(code, metadata=meta)))
         else:
             cells.append((index, nbformat.v4.new_raw_cell(cell.source)))
     result = []

@@ -294,7 +294,7 @@ def chapter(*cells) -> nbformat.NotebookNode:
 
 def test_figure_caption_moves_under_the_cell_that_draws_it():
     source = chapter(
-        ("code", "import vaelib", ["remove-input"]),
+        ("code", "# Set-up.\nimport vaelib", ["remove-input"]),
         ("markdown", "# Chapter\n\nIntro {cite:t}`langr2019gans`.", None),
         ("code", 'fig = draw()\nglue("fig_a", fig)\nplt.close(fig)', ["remove-output"]),
         ("code", 'glue("n", 40, display=False)', ["remove-cell"]),
@@ -311,10 +311,16 @@ def test_figure_caption_moves_under_the_cell_that_draws_it():
     assert NOTE_IN(nb.cells[1].source)
     assert nb.cells[1].source.startswith("# Chapter\n\n> *" + rn.NOTE_MARK)
     assert all(c.outputs == [] and c.execution_count is None for c in code(nb))
-    assert nb.cells[0].metadata["jupyter"] == {"source_hidden": True}
-    assert nb.cells[4].metadata["jupyter"] == {"source_hidden": True}
+    for hidden in (nb.cells[0], nb.cells[4]):  # folded in JupyterLab and in Colab
+        assert hidden.metadata["jupyter"] == {"source_hidden": True}
+        assert hidden.metadata["cellView"] == "form"
+    assert nb.cells[0].source == "#@title Set-up\n# Set-up.\nimport vaelib"
+    assert nb.cells[4].source == (
+        "#@title Hidden in the book: checks and glued values\n"
+        'glue("n", 40, display=False)'
+    )
     assert "jupyter" not in nb.cells[2].metadata  # the figure cell stays open
-    assert [c.source for c in code(nb)] == [c.source for c in code(source)]
+    assert nb.cells[2].source == code(source)[1].source
     assert source.cells[4].source.startswith("```{glue:figure}")  # source untouched
     assert sum(NOTE_IN(c.source) for c in nb.cells if c.cell_type == "markdown") == 1
     nbformat.validate(nb)
