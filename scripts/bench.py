@@ -117,7 +117,9 @@ def report(
             seconds = rec.get("runtime")
             if seconds is None:  # taken from the cache: not timed in this build
                 status = f"not timed ({rec.get('method')})"
-                problems.append(f"{name}: not executed but {rec.get('method')}")
+                problems.append(
+                    f"{name}: not executed, taken from the {rec.get('method')}"
+                )
             elif seconds > limit:
                 status = f"OVER by {seconds - limit:.1f} s"
                 problems.append(

@@ -195,16 +195,22 @@ class Browser:
         self._buffer = b""
         self._next_id = 0
         self._events: list[dict] = []
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self._session = self.call(
-            "Target.attachToTarget", {"targetId": target, "flatten": True}
-        )["sessionId"]
-        self.call("Page.enable", session=True)
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-            session=True,
-        )
+        try:
+            target = self.call("Target.createTarget", {"url": "about:blank"})
+            self._session = self.call(
+                "Target.attachToTarget",
+                {"targetId": target["targetId"], "flatten": True},
+            )["sessionId"]
+            self.call("Page.enable", session=True)
+            size = {"width": width, "height": height}
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                {**size, "deviceScaleFactor": 1, "mobile": False},
+                session=True,
+            )
+        except BaseException:
+            self.close()
+            raise
 
     def _read_message(self, deadline: float) -> dict:
         while b"\0" not in self._buffer:
@@ -262,17 +268,21 @@ class Browser:
         return json.loads(result["result"]["value"])
 
     def close(self) -> None:
-        try:
-            self.call("Browser.close", timeout=10.0)
-        except (OSError, RuntimeError, TimeoutError):
-            pass
-        try:
-            self._proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
-        os.close(self._out)
-        os.close(self._in)
+        if self._proc.poll() is None:
+            try:
+                self.call("Browser.close", timeout=10.0)
+            except (OSError, RuntimeError, TimeoutError):
+                pass
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        for fd in (self._out, self._in):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
         self._profile.cleanup()
 
     def __enter__(self) -> Browser:
@@ -287,10 +297,18 @@ def browser_checks(chromium: str, html: Path, pages: dict[Path, Page]) -> list[s
     code block, output or display equation is wider than its box (scrolls sideways)."""
     problems: list[str] = []
     wide_pages = 0
-    with Browser(chromium) as browser:
+    try:
+        browser = Browser(chromium)
+    except (OSError, RuntimeError, TimeoutError) as exc:
+        return [f"headless Chromium ({chromium}) did not start: {exc}"]
+    with browser:
         for path, page in pages.items():
             rel = path.relative_to(html)
-            found = browser.measure(path)
+            try:
+                found = browser.measure(path)
+            except (OSError, RuntimeError, TimeoutError) as exc:
+                problems.append(f"{rel}: headless Chromium could not render it: {exc}")
+                continue
             need, typeset = page.math_nodes, found["typeset"]
             if need:
                 status = "ok" if typeset >= need else "NOT TYPESET"
