@@ -1,135 +1,205 @@
-"""Execute every chapter and print a table of seconds and peak memory per notebook.
+"""Print how long each notebook took to execute in the book build, and check the limits.
 
-    python scripts/bench.py [--max-total SECONDS] [notebooks...]
+    python scripts/bench.py [_build] [--chapter-limit S] [--total-limit S]
+                            [--limit NAME=S ...]
 
-Each notebook runs in a fresh kernel (nbclient, working directory chapters/, as the book
-build runs it), in its own child process so that the kernel's peak resident memory can
-be read back. Notebooks default to those listed in _toc.yml. Exits 1 if a notebook fails
-or the total exceeds --max-total (default 600 s: the book must execute in 10 minutes on
-2 CPU cores).
+Nothing is executed again: myst-nb records every notebook's execution (method, run
+time, success) while the book builds, in the Sphinx environment the build pickles to
+``_build/.doctrees/environment.pickle``; the same records fill the build's own table
+(``{nb-exec-table}`` in appendix/building.md). The backend each notebook ran on is read
+from the line the hidden set-up cell prints, in ``_build/jupyter_execute``.
+
+Exits 1, and says which, if a notebook of the table of contents was not executed or
+failed, if a notebook took longer than its limit, or if all of them together took longer
+than the total limit. The limits live in ``LIMITS`` below; the options relax them for
+one run (e.g. ``--chapter-limit 120 --total-limit 600`` while chapters are being sped
+up).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
-import subprocess
+import pickle
+import re
 import sys
-import time
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The time each chapter may take on a quiet 2-core CPU (seconds), from its issue.
-BUDGETS = {
-    "00_mnist": 30,
-    "01_generative_modelling": 150,
-    "02_autoencoders_vs_pca": 180,
-    "03_vae": 120,
-    "04_latent_space": 90,
-    "05_why_gans": 60,
+# The limits, in seconds of notebook execution on the build backend (JAX), 2 CPU cores.
+LIMITS = {
+    "chapter": 60.0,  # every notebook
+    "total": 180.0,  # all notebooks together (00-05)
 }
+# A looser limit for one notebook, by name (e.g. "03_vae": 90.0); empty means none.
+NOTEBOOK_LIMITS: dict[str, float] = {}
+
+BACKEND_LINE = re.compile(r"Keras \S+ on the (\w+) backend")
 
 
-def toc_notebooks() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [
-        entry["file"]
-        for part in toc.get("parts", [])
-        for entry in part.get("chapters", [])
-    ]
-    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").is_file()]
+def toc_docnames(book: Path) -> list[str]:
+    """Docnames of the notebooks in the book's _toc.yml, in reading order."""
+    toc_file = book / "_toc.yml"
+    if not toc_file.is_file():
+        return []
+    toc = yaml.safe_load(toc_file.read_text())
+    entries = list(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        entries += part.get("chapters", [])
+    names = [e["file"] for e in entries if isinstance(e, dict) and "file" in e]
+    return [n for n in names if (book / f"{n}.ipynb").is_file()]
 
 
-def run_one(path: Path) -> dict:
-    """Execute one notebook here; report seconds and the kernel's peak RSS (MiB)."""
+def read_exec_data(build: Path) -> dict[str, dict]:
+    """Docname -> myst-nb's execution record, from the build's Sphinx environment."""
+    pickled = build / ".doctrees" / "environment.pickle"
+    if not pickled.is_file():
+        raise FileNotFoundError(
+            f"{pickled} does not exist: the book build did not finish "
+            "(run jupyter-book build . first)"
+        )
+    with pickled.open("rb") as f:
+        env = pickle.load(f)  # the build's own file; needs sphinx and its extensions
+    metadata = getattr(env, "nb_metadata", {}) or {}
+    return {
+        docname: dict(data["exec_data"])
+        for docname, data in metadata.items()
+        if data.get("exec_data")
+    }
+
+
+def backend_of(build: Path, docname: str) -> str:
+    """The Keras backend the executed notebook printed, or '?'."""
     import nbformat
-    from nbclient import NotebookClient
 
+    path = build / "jupyter_execute" / f"{docname}.ipynb"
+    if not path.is_file():
+        return "?"
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=900,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+    for cell in nb.cells[:3]:
+        for out in cell.get("outputs", []):
+            found = BACKEND_LINE.search(str(out.get("text", "")))
+            if found:
+                return found.group(1)
+    return "?"
+
+
+def report(
+    build: Path,
+    expected: list[str],
+    chapter_limit: float,
+    total_limit: float,
+    backend: str | None = None,
+    notebook_limits: dict[str, float] | None = None,
+) -> tuple[list[str], list[str]]:
+    """Return (table lines, problems) for the build at ``build``."""
+    data = read_exec_data(build)
+    per_notebook = {**NOTEBOOK_LIMITS, **(notebook_limits or {})}
+    docnames = list(expected) + sorted(set(data) - set(expected))
+    if not docnames:
+        return [], [f"no executed notebook recorded in {build}"]
+    rows, problems, total = [], [], 0.0
+    for doc in docnames:
+        name = doc.rsplit("/", 1)[-1]
+        limit = per_notebook.get(name, chapter_limit)
+        rec = data.get(doc)
+        ran_on = backend_of(build, doc) if rec else "-"
+        if rec is None:
+            seconds, status = None, "NOT EXECUTED"
+            problems.append(f"{name}: not executed in this build")
+        elif not rec.get("succeeded"):
+            seconds, status = rec.get("runtime"), f"FAILED ({rec.get('error')})"
+            problems.append(f"{name}: execution failed ({rec.get('error')})")
+        else:
+            seconds = rec.get("runtime")
+            if seconds is None:  # taken from the cache: not timed in this build
+                status = f"not timed ({rec.get('method')})"
+                problems.append(
+                    f"{name}: not executed, taken from the {rec.get('method')}"
+                )
+            elif seconds > limit:
+                status = f"OVER by {seconds - limit:.1f} s"
+                problems.append(
+                    f"{name}: {seconds:.1f} s, over its limit of {limit:.0f} s"
+                )
+            else:
+                status = "ok"
+        if rec is not None and backend and ran_on not in (backend, "?"):
+            problems.append(f"{name}: ran on {ran_on}, expected {backend}")
+        total += seconds or 0.0
+        rows.append((name, seconds, limit, ran_on, status))
+
+    width = max(len("notebook"), *(len(r[0]) for r in rows))
+    lines = [f"{'notebook':<{width}}  {'seconds':>8}  {'limit':>6}  backend  status"]
+    for name, seconds, limit, ran_on, status in rows:
+        shown = "-" if seconds is None else f"{seconds:.1f}"
+        lines.append(
+            f"{name:<{width}}  {shown:>8}  {limit:6.0f}  {ran_on:<7}  {status}"
+        )
+    over = total > total_limit
+    lines.append(
+        f"{'total':<{width}}  {total:8.1f}  {total_limit:6.0f}  {'':<7}  "
+        + (f"OVER by {total - total_limit:.1f} s" if over else "ok")
     )
-    start = time.perf_counter()
-    error = None
-    try:
-        client.execute()
-    except Exception as exc:  # report, do not hide
-        error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
-    seconds = time.perf_counter() - start
-    peak_kib = resource.getrusage(
-        resource.RUSAGE_CHILDREN
-    ).ru_maxrss  # the kernel, once reaped
-    return {"seconds": seconds, "peak_mib": peak_kib / 1024, "error": error}
+    if over:
+        problems.append(f"total: {total:.1f} s, over the limit of {total_limit:.0f} s")
+    return lines, problems
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--max-total", type=float, default=600.0)
-    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("build", nargs="?", type=Path, default=ROOT / "_build")
+    parser.add_argument("--chapter-limit", type=float, default=LIMITS["chapter"])
+    parser.add_argument("--total-limit", type=float, default=LIMITS["total"])
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=SECONDS",
+        help="a limit for one notebook, e.g. 03_vae=90",
+    )
+    parser.add_argument(
+        "--backend",
+        default=os.environ.get("KERAS_BACKEND"),
+        help="fail if a notebook ran on another backend (default: $KERAS_BACKEND)",
+    )
     args = parser.parse_args(argv)
-    if args.one:
-        print(json.dumps(run_one(args.one.resolve())))
-        return 0
-
-    notebooks = [p.resolve() for p in args.notebooks] or toc_notebooks()
-    env = dict(
-        os.environ,
-        TF_CPP_MIN_LOG_LEVEL="2",
-        TF_ENABLE_ONEDNN_OPTS="0",
-        PYDEVD_DISABLE_FILE_VALIDATION="1",
-    )
-    rows, failed = [], False
-    for path in notebooks:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(path)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
+    notebook_limits = {}
+    for item in args.limit:
+        name, _, seconds = item.partition("=")
         try:
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-        except (IndexError, json.JSONDecodeError):
-            result = {
-                "seconds": float("nan"),
-                "peak_mib": float("nan"),
-                "error": out.stderr.strip()[-300:],
-            }
-        rows.append((path.stem, result))
-        failed |= result["error"] is not None
+            notebook_limits[name] = float(seconds)
+        except ValueError:
+            parser.error(f"--limit wants NAME=SECONDS, got {item!r}")
 
-    total = sum(r["seconds"] for _, r in rows)
-    width = max(len(name) for name, _ in rows + [("total", None)])
-    print(
-        f"{'notebook':<{width}}  {'seconds':>8}  {'budget':>7}  {'peak MiB':>9}  status"
-    )
-    for name, r in rows:
-        budget = BUDGETS.get(name)
-        status = (
-            "FAILED: " + r["error"]
-            if r["error"]
-            else ("ok" if budget is None or r["seconds"] <= budget else "over budget")
+    build = args.build.resolve()
+    try:
+        lines, problems = report(
+            build,
+            toc_docnames(build.parent),
+            args.chapter_limit,
+            args.total_limit,
+            args.backend,
+            notebook_limits,
         )
-        print(
-            f"{name:<{width}}  {r['seconds']:8.1f}  {budget if budget else '-':>7}  {r['peak_mib']:9.0f}  {status}"
-        )
-    print(
-        f"{'total':<{width}}  {total:8.1f}  {args.max_total:7.0f}  "
-        f"{max(r['peak_mib'] for _, r in rows):9.0f}  {'ok' if total <= args.max_total else 'OVER THE LIMIT'}"
-    )
+    except (FileNotFoundError, pickle.UnpicklingError, AttributeError) as exc:
+        print(f"execution times: cannot read the build's records: {exc}")
+        return 1
+    print("Notebook execution in the book build (myst-nb's records, not re-run)")
+    print("\n".join(lines))
     print(f"({os.cpu_count()} CPU cores)")
-    return 1 if failed or total > args.max_total else 0
+    if problems:
+        print(f"execution times FAILED: {len(problems)} problem(s)")
+        for p in problems:
+            print("  -", p)
+        return 1
+    print("execution times ok")
+    return 0
 
 
 if __name__ == "__main__":

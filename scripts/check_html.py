@@ -2,23 +2,33 @@
 
     python scripts/check_html.py [_build/html]
 
-1. Every local ``img``/``script`` ``src``, ``link`` ``href`` and ``a`` ``href`` (with its
-   ``#anchor``) points to a file, and an id, that exists in the build.
+1. Every local ``img``/``script`` ``src``, ``link`` ``href`` and ``a`` ``href`` (with
+   its ``#anchor``) points to a file, and an id, that exists in the build.
 2. No page shows stderr output, an error output or a Python traceback.
 3. Every notebook page carries a Colab launch link to its own notebook.
-4. MathJax is served locally (no remote MathJax script), and it really typesets: headless
-   Chromium renders each page with maths and must produce at least as many
+4. MathJax is served locally (no remote MathJax script), and it really typesets:
+   headless Chromium renders each page and must produce at least as many
    ``<mjx-container>`` elements as the page has maths nodes.
+5. Nothing scrolls sideways: in the same browser, at 1280 px wide, no code cell, output
+   (any ``pre``) or display equation is wider than its box.
 
-Exits 1 and lists every problem found.
+The browser is Debian's ``chromium``, driven over the DevTools protocol on a pipe (no
+driver, no download). The table of contents and ``_config.yml`` are read from the book
+the HTML was built from (``_build/html``'s grandparent), so a preview build from
+``scripts/preview.py`` can be checked too. Exits 1 and lists every problem found.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -64,14 +74,20 @@ def parse(path: Path) -> Page:
     return page
 
 
-def notebook_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [
-        entry["file"]
-        for part in toc.get("parts", [])
-        for entry in part.get("chapters", [])
-    ]
-    return [f for f in files if (ROOT / f"{f}.ipynb").is_file()]
+def notebook_pages(book: Path = ROOT) -> list[str]:
+    """The notebooks in ``book``'s table of contents (parts or a flat list)."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text())
+    entries = list(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        entries += part.get("chapters", [])
+    files = [e["file"] for e in entries if isinstance(e, dict) and "file" in e]
+    return [f for f in files if (book / f"{f}.ipynb").is_file()]
+
+
+def book_root(html: Path) -> Path:
+    """The book that ``html`` (its _build/html) was built from; else this repository."""
+    source = html.parent.parent
+    return source if (source / "_toc.yml").is_file() else ROOT
 
 
 def find_chromium() -> str | None:
@@ -82,8 +98,73 @@ def find_chromium() -> str | None:
     return None
 
 
-def typeset_count(chromium: str, page: Path) -> int:
-    with tempfile.TemporaryDirectory() as profile:
+# The browser checks run in this window width (px): a common laptop screen.
+WINDOW_WIDTH = 1280
+WINDOW_HEIGHT = 900
+# Blocks that must fit the text column: code cells and outputs (every ``pre``) and
+# display equations (Sphinx's ``div.math`` and MathJax's display containers).
+WIDE_SELECTOR = 'pre, div.math, mjx-container[display="true"]'
+
+# Run in each page once it has loaded: wait for MathJax to finish typesetting, open
+# every collapsed block (hidden solutions, toggled cells) so that it is measured too,
+# then count MathJax's output and list every block wider than its box.
+MEASURE_JS = """
+(async () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const mathjax = () => window.MathJax && MathJax.startup && MathJax.startup.promise;
+  const wantsMathjax = document.querySelector('script[src*="mathjax" i]') &&
+    document.querySelector(".math");
+  for (let i = 0; wantsMathjax && !mathjax() && i < 50; i++) await sleep(100);
+  if (mathjax()) await MathJax.startup.promise;
+  document.querySelectorAll("details").forEach((d) => (d.open = true));
+  document.querySelectorAll(".toggle-hidden").forEach((e) =>
+    e.classList.remove("toggle-hidden"));
+  if (document.fonts) await document.fonts.ready;
+  await sleep(50);
+  const sel = SELECTOR;
+  const wide = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.scrollWidth <= el.clientWidth + 1) continue;
+    const outer = el.parentElement && el.parentElement.closest(sel);
+    if (outer && wide.some((w) => w.el === outer)) continue;  // reported already
+    let kind = "block";
+    if (el.closest(".cell_input")) kind = "code cell";
+    else if (el.closest(".cell_output")) kind = "cell output";
+    else if (el.matches("div.math, mjx-container")) kind = "display equation";
+    else if (el.tagName === "PRE") kind = "code block";
+    const text = (el.textContent || "").trim().split("\\n")[0].slice(0, 60);
+    wide.push({el, kind, text, scroll: el.scrollWidth, client: el.clientWidth});
+  }
+  return JSON.stringify({
+    typeset: document.querySelectorAll("mjx-container").length,
+    wide: wide.map(({el, ...rest}) => rest),
+  });
+})()
+""".replace("SELECTOR", json.dumps(WIDE_SELECTOR))
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol on a pipe.
+
+    ``--remote-debugging-pipe`` makes Chromium read protocol messages (JSON, each ended
+    by a NUL byte) on its file descriptor 3 and answer on 4: no driver, no WebSocket
+    library, nothing downloaded. One browser and one tab serve every page.
+    """
+
+    def __init__(self, chromium: str, width=WINDOW_WIDTH, height=WINDOW_HEIGHT):
+        self._profile = tempfile.TemporaryDirectory()
+        to_chrome_r, to_chrome_w = os.pipe()
+        from_chrome_r, from_chrome_w = os.pipe()
+        # Park the child's ends above 10, so that dup2 onto 3 and 4 cannot clobber them.
+        child_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        child_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
+        for fd in (to_chrome_r, from_chrome_w):
+            os.close(fd)
+
+        def wire_pipes():  # in the child, before exec
+            os.dup2(child_r, 3)
+            os.dup2(child_w, 4)
+
         cmd = [
             chromium,
             "--headless",
@@ -94,17 +175,169 @@ def typeset_count(chromium: str, page: Path) -> int:
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=15000",
-            "--dump-dom",
-            page.as_uri(),
+            "--hide-scrollbars",
+            f"--window-size={width},{height}",
+            f"--user-data-dir={self._profile.name}",
+            "--remote-debugging-pipe",
+            "about:blank",
         ]
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
-    return out.count("<mjx-container")
+        self._proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=wire_pipes,
+            close_fds=False,  # our descriptors are not inheritable; 3 and 4 are
+        )
+        os.close(child_r)
+        os.close(child_w)
+        self._out, self._in = to_chrome_w, from_chrome_r
+        self._buffer = b""
+        self._next_id = 0
+        self._events: list[dict] = []
+        try:
+            target = self.call("Target.createTarget", {"url": "about:blank"})
+            self._session = self.call(
+                "Target.attachToTarget",
+                {"targetId": target["targetId"], "flatten": True},
+            )["sessionId"]
+            self.call("Page.enable", session=True)
+            size = {"width": width, "height": height}
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                {**size, "deviceScaleFactor": 1, "mobile": False},
+                session=True,
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def _read_message(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._in], [], [], left)[0]:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self._in, 1 << 16)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(
+        self, method: str, params: dict | None = None, session=False, timeout=60.0
+    ) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = self._session
+        os.write(self._out, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") != self._next_id:
+                self._events.append(reply)
+                continue
+            if "error" in reply:
+                raise RuntimeError(f"{method}: {reply['error'].get('message')}")
+            return reply.get("result", {})
+
+    def wait_for(self, event: str, timeout: float = 60.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, message in enumerate(self._events):
+                if message.get("method") == event:
+                    del self._events[: i + 1]
+                    return message.get("params", {})
+            self._events.clear()
+            self._events.append(self._read_message(deadline))
+
+    def measure(self, page: Path) -> dict:
+        """Load ``page``; return MathJax's typeset count and the too-wide blocks."""
+        self._events.clear()
+        self.call("Page.navigate", {"url": page.as_uri()}, session=True)
+        self.wait_for("Page.loadEventFired")
+        result = self.call(
+            "Runtime.evaluate",
+            {"expression": MEASURE_JS, "awaitPromise": True, "returnByValue": True},
+            session=True,
+            timeout=60.0,
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"measuring {page}: {result['exceptionDetails']}")
+        return json.loads(result["result"]["value"])
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            try:
+                self.call("Browser.close", timeout=10.0)
+            except (OSError, RuntimeError, TimeoutError):
+                pass
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        for fd in (self._out, self._in):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._profile.cleanup()
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def browser_checks(chromium: str, html: Path, pages: dict[Path, Page]) -> list[str]:
+    """Render every page at WINDOW_WIDTH px: MathJax typesets every maths node, and no
+    code block, output or display equation is wider than its box (scrolls sideways)."""
+    problems: list[str] = []
+    wide_pages = 0
+    try:
+        browser = Browser(chromium)
+    except (OSError, RuntimeError, TimeoutError) as exc:
+        return [f"headless Chromium ({chromium}) did not start: {exc}"]
+    with browser:
+        for path, page in pages.items():
+            rel = path.relative_to(html)
+            try:
+                found = browser.measure(path)
+            except (OSError, RuntimeError, TimeoutError) as exc:
+                problems.append(f"{rel}: headless Chromium could not render it: {exc}")
+                continue
+            need, typeset = page.math_nodes, found["typeset"]
+            if need:
+                status = "ok" if typeset >= need else "NOT TYPESET"
+                print(
+                    f"  mathjax {rel}: {need} maths nodes, {typeset} typeset: {status}"
+                )
+                if typeset < need:
+                    problems.append(
+                        f"{rel}: MathJax typeset {typeset} of {need} maths nodes"
+                    )
+            if found["wide"]:
+                wide_pages += 1
+                print(f"  width   {rel}: {len(found['wide'])} block(s) too wide")
+            for block in found["wide"]:
+                problems.append(
+                    f"{rel}: {block['kind']} scrolls sideways at {WINDOW_WIDTH} px "
+                    f"({block['scroll']} px of text in a {block['client']} px box): "
+                    f"{block['text']!r}"
+                )
+    print(
+        f"  width: {wide_pages} of {len(pages)} pages have blocks wider than their "
+        f"box at {WINDOW_WIDTH} px"
+    )
+    return problems
 
 
 def main(argv: list[str]) -> int:
     html = Path(argv[0]).resolve() if argv else ROOT / "_build" / "html"
+    book = book_root(html)
     if not (html / "index.html").is_file():
         print(f"no built book at {html}: run jupyter-book build . first")
         return 1
@@ -140,8 +373,9 @@ def main(argv: list[str]) -> int:
             if parsed.fragment and target.suffix == ".html" and tag == "a":
                 target_ids = ids.get(target) or parse(target).ids
                 if unquote(parsed.fragment) not in target_ids:
+                    where = target.relative_to(html)
                     problems.append(
-                        f"{rel}: anchor #{parsed.fragment} not found in {target.relative_to(html)}"
+                        f"{rel}: anchor #{parsed.fragment} not found in {where}"
                     )
 
     # 2. no stderr, errors or tracebacks on any page
@@ -163,10 +397,10 @@ def main(argv: list[str]) -> int:
                 problems.append(f"{rel}: shows TensorFlow start-up logs ({marker!r})")
 
     # 3. Colab links on notebook pages
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config = yaml.safe_load((book / "_config.yml").read_text())
     repo = urlparse(config["repository"]["url"]).path.strip("/")
     branch = config["repository"].get("branch", "main")
-    for name in notebook_pages():
+    for name in notebook_pages(book):
         page_path = html / f"{name}.html"
         if not page_path.is_file():
             problems.append(f"{name}.html was not built")
@@ -190,25 +424,17 @@ def main(argv: list[str]) -> int:
             problems.append(
                 f"{path.relative_to(html)}: MathJax not served locally ({scripts})"
             )
+    # 4 and 5 in headless Chromium: MathJax typesets; nothing scrolls sideways
     chromium = find_chromium()
     if chromium is None:
         problems.append(
-            "chromium not found: cannot check that MathJax typesets (apt-get install chromium)"
+            "chromium not found: cannot check MathJax and block widths "
+            "(apt-get install chromium)"
         )
-    elif not with_math:
-        problems.append("no page has maths: the MathJax check would prove nothing")
     else:
-        for path in with_math:
-            n = typeset_count(chromium, path)
-            need = pages[path].math_nodes
-            status = "ok" if n >= need else "NOT TYPESET"
-            print(
-                f"  mathjax {path.relative_to(html)}: {need} maths nodes, {n} typeset: {status}"
-            )
-            if n < need:
-                problems.append(
-                    f"{path.relative_to(html)}: MathJax typeset {n} of {need} maths nodes"
-                )
+        if not with_math:
+            problems.append("no page has maths: the MathJax check would prove nothing")
+        problems += browser_checks(chromium, html, pages)
 
     checked = sum(len(pg.refs) for pg in pages.values())
     if problems:
@@ -218,7 +444,8 @@ def main(argv: list[str]) -> int:
         return 1
     print(
         f"HTML check passed: {len(pages)} pages, {checked} links/resources, "
-        f"{len(notebook_pages())} notebook pages with Colab links, {len(with_math)} pages with maths typeset"
+        f"{len(notebook_pages(book))} notebook pages with Colab links, "
+        f"{len(with_math)} pages with maths typeset, no block wider than its box"
     )
     return 0
 

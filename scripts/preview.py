@@ -4,8 +4,10 @@
 
 Copies the book's configuration, the data page, the given notebooks and the glossary and
 bibliography pages into a temporary folder, builds it with ``jupyter-book build -n -W
---keep-going`` (executing the notebooks) and prints where the HTML is. The landing page
-is replaced by a stub, so links to chapters that are not built do not warn.
+--keep-going`` (executing the notebooks on the backend KERAS_BACKEND names), prints
+how long each notebook took against the book's limits (scripts/bench.py, for
+information: the exit code is the build's) and where the HTML is. The landing page is
+replaced by a stub, so links to chapters that are not built do not warn.
 """
 
 from __future__ import annotations
@@ -48,11 +50,14 @@ def main(argv: list[str]) -> int:
     toc += [f"  - file: chapters/{nb.stem}" for nb in chapters]
     toc += [f"  - file: {page}" for page in extra]
     (out / "_toc.yml").write_text("\n".join(toc) + "\n")
-    # vaelib is imported from the installed package (pip install -e .), as in the real build.
+    # vaelib is imported from the installed package (pip install -e .), as in the real
+    # build, or from PYTHONPATH.
+    build = out / "_build"
     cmd = ["jupyter-book", "build", str(out), "-n", "-W", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
     rc = subprocess.call(cmd)
-    print(f"HTML: {out / '_build' / 'html'}  (exit code {rc})")
+    subprocess.call([sys.executable, str(ROOT / "scripts" / "bench.py"), str(build)])
+    print(f"HTML: {build / 'html'}  (exit code {rc})")
     return rc
 
 

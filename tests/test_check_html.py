@@ -3,6 +3,8 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location(
     "check_html", ROOT / "scripts" / "check_html.py"
@@ -26,8 +28,10 @@ def test_reports_missing_files_anchors_and_stderr(tmp_path, capsys):
     html = build(
         tmp_path,
         """
-        <img src="_images/missing.png"><a href="index.html#nowhere">x</a><a href="#top">ok</a>
-        <div class="cell_output"><div class="output stderr"><pre>E0000 oops</pre></div></div>
+        <img src="_images/missing.png">
+        <a href="index.html#nowhere">x</a><a href="#top">ok</a>
+        <div class="cell_output"><div class="output stderr">
+        <pre>E0000 oops</pre></div></div>
         <pre>Traceback (most recent call last):</pre>""",
     )
     assert check_html.main([str(html)]) == 1
@@ -41,6 +45,49 @@ def test_reports_missing_files_anchors_and_stderr(tmp_path, capsys):
 def test_parser_counts_maths_and_ids():
     page = check_html.Page()
     page.feed(
-        '<p id="a"><span class="math notranslate nohighlight">\\(x\\)</span></p><a name="b"></a>'
+        '<p id="a"><span class="math notranslate nohighlight">\\(x\\)</span></p>'
+        '<a name="b"></a>'
     )
     assert page.math_nodes == 1 and page.ids == {"a", "b"}
+
+
+CHROMIUM = check_html.find_chromium()
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
+
+# A code cell and an output as myst-nb writes them, in a text column 400 px wide.
+COLUMN = """<style>main {{ width: 400px; }} pre {{ overflow: auto; margin: 0; }}</style>
+<main><div class="cell"><div class="cell_input"><pre>{code}</pre></div>
+<div class="cell_output"><pre>{output}</pre></div></div></main>"""
+
+
+def widths(tmp_path, code, output):
+    html = build(tmp_path, COLUMN.format(code=code, output=output))
+    pages = {html / "index.html": check_html.parse(html / "index.html")}
+    return check_html.browser_checks(CHROMIUM, html, pages)
+
+
+@needs_chromium
+def test_blocks_that_fit_pass(tmp_path):
+    assert widths(tmp_path, "x = 1", "1") == []
+
+
+@needs_chromium
+def test_wide_code_and_output_fail_and_are_named(tmp_path):
+    problems = widths(tmp_path, "y = " + "1 + " * 60 + "1", "a" * 30 + "\n" + "b" * 200)
+    assert len(problems) == 2
+    code, output = problems
+    assert code.startswith("index.html: code cell scrolls sideways at 1280 px")
+    assert "'y = 1 + 1" in code
+    assert output.startswith("index.html: cell output scrolls sideways")
+    assert "'" + "a" * 30 + "'" in output  # the block's first line names it
+
+
+@needs_chromium
+def test_wide_display_equation_fails(tmp_path):
+    # MathJax's output for a display equation that is too long for the column
+    wide = '<mjx-container display="true" style="display: block; overflow-x: auto">'
+    body = "<style>main { width: 400px; }</style><main>" + wide + "x+" * 300
+    html = build(tmp_path, body + "</mjx-container></main>")
+    pages = {html / "index.html": check_html.parse(html / "index.html")}
+    (problem,) = check_html.browser_checks(CHROMIUM, html, pages)
+    assert problem.startswith("index.html: display equation scrolls sideways")
