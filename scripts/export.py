@@ -1,16 +1,18 @@
 """Export the code the chapters teach into vaelib (nbdev's ``nb_export``).
 
-A chapter marks the cells that later chapters and the unit tests reuse with ``#| export``
-and names its module once with ``#| default_exp <module>``; this script copies those
-cells, in order, into ``vaelib/<module>.py`` (with an ``__all__`` and a header naming the
-notebook to edit) and formats them with ``ruff format``. The chapter stays the source: never edit an exported module by hand.
+A chapter marks the cells that later chapters and the unit tests reuse with
+``#| export`` and names its module once with ``#| default_exp <module>``; this script
+copies those cells, in order, into ``vaelib/<module>.py`` (with an ``__all__`` and a
+header naming the notebook to edit) and formats them with ``ruff format``. The chapter
+stays the source: never edit an exported module by hand.
 
     python scripts/export.py           # rewrite the exported modules from the chapters
     python scripts/export.py --check   # exit 1 if vaelib differs from the chapters
 
-Why nbdev: its exporter is the well-kept standard for "write it in the notebook, import
-it from the package", it needs no project layout of its own when given the target folder,
-and its ``#| export`` markers are plain comments that read naturally in the book.
+Why nbdev: its exporter is the well-kept standard for "write it in the notebook,
+import it from the package", it needs no project layout of its own when given the
+target folder, and its ``#| export`` markers are plain comments that read naturally in
+the book.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def exporting_notebooks() -> list[Path]:
 
 
 def export_to(folder: Path) -> list[Path]:
-    """Export every chapter's ``#| export`` cells into ``folder``; return the files written."""
+    """Export each chapter's ``#| export`` cells into ``folder``; return what it wrote."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for nb in exporting_notebooks():
@@ -47,7 +49,7 @@ def export_to(folder: Path) -> list[Path]:
             p for p in folder.glob("*.py") if before.get(p) != p.stat().st_mtime_ns
         ]
     written = sorted(set(written))
-    if written:  # the house style, so `ruff format --check` holds for exported code too
+    if written:  # house style, so `ruff format --check` holds for exported code too
         subprocess.run(["ruff", "format", "--quiet", *map(str, written)], check=True)
     return written
 
@@ -58,7 +60,7 @@ def exported_modules() -> list[Path]:
 
 
 def differences() -> list[str]:
-    """What differs between vaelib's exported modules and a fresh export of the chapters."""
+    """What differs between vaelib's exported modules and a fresh export."""
     with tempfile.TemporaryDirectory() as tmp:
         # nb_export names the notebook relative to the target folder ("../chapters/..."
         # from vaelib/); the temporary folder is elsewhere, so compare with that removed.
