@@ -39,7 +39,7 @@ def exporting_notebooks() -> list[Path]:
 
 
 def export_to(folder: Path) -> list[Path]:
-    """Export each chapter's ``#| export`` cells into ``folder``; return what it wrote."""
+    """Export the chapters' ``#| export`` cells into ``folder``; return what it wrote."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for nb in exporting_notebooks():
@@ -62,8 +62,9 @@ def exported_modules() -> list[Path]:
 def differences() -> list[str]:
     """What differs between vaelib's exported modules and a fresh export."""
     with tempfile.TemporaryDirectory() as tmp:
-        # nb_export names the notebook relative to the target folder ("../chapters/..."
-        # from vaelib/); the temporary folder is elsewhere, so compare with that removed.
+        # nb_export names the notebook relative to the target folder
+        # ("../chapters/..." from vaelib/); the temporary folder is elsewhere, so
+        # compare with that part of the path removed.
         fresh_dir = Path(tmp) / "vaelib"
         there = os.path.relpath(CHAPTERS, fresh_dir)
         fresh = {p.name: p for p in export_to(fresh_dir)}
