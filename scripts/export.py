@@ -39,7 +39,7 @@ def exporting_notebooks() -> list[Path]:
 
 
 def export_to(folder: Path) -> list[Path]:
-    """Export the chapters' ``#| export`` cells into ``folder``; return what it wrote."""
+    """Export the chapters' ``#| export`` cells into ``folder``; return the files."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for nb in exporting_notebooks():
