@@ -11,7 +11,7 @@ __all__ = [
     "build_vae",
 ]
 
-# %% ../chapters/03_vae.ipynb #4de69eb5
+# %% ../chapters/03_vae.ipynb #772034be
 import keras
 from keras import ops
 
@@ -27,7 +27,7 @@ def reconstruction_loss(x, x_decoded):
     return ops.sum(ops.binary_crossentropy(x, x_decoded), axis=-1)
 
 
-# %% ../chapters/03_vae.ipynb #985e78f2
+# %% ../chapters/03_vae.ipynb #3228491b
 def kl_divergence(z_mean, z_log_var):
     """KL(N(z_mean, exp(z_log_var)) || N(0, I)) per example, summed over latent dims.
 
@@ -38,7 +38,7 @@ def kl_divergence(z_mean, z_log_var):
     )
 
 
-# %% ../chapters/03_vae.ipynb #e1e562f7
+# %% ../chapters/03_vae.ipynb #3e8e6891
 @keras.saving.register_keras_serializable(package="vaelib")
 class Sampling(keras.layers.Layer):
     """The reparameterisation trick: ``z = z_mean + exp(z_log_var / 2) * eps``.
@@ -61,7 +61,7 @@ class Sampling(keras.layers.Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
-# %% ../chapters/03_vae.ipynb #489f4647
+# %% ../chapters/03_vae.ipynb #76ab66c0
 def _check_dims(**dims):
     for name, value in dims.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -105,7 +105,7 @@ def build_vae_decoder(
     return keras.Model(z, x_decoded, name="decoder")
 
 
-# %% ../chapters/03_vae.ipynb #ba1290c7
+# %% ../chapters/03_vae.ipynb #f4fddc30
 @keras.saving.register_keras_serializable(package="vaelib")
 class VAE(keras.Model):
     """A variational autoencoder made of a separate ``encoder`` and ``decoder``.
@@ -164,7 +164,7 @@ class VAE(keras.Model):
         return cls(encoder, decoder, **config)
 
 
-# %% ../chapters/03_vae.ipynb #b3fc1f86
+# %% ../chapters/03_vae.ipynb #f39c0e64
 def build_vae(
     original_dim: int = PIXELS,
     intermediate_dim: int = 256,
