@@ -1,9 +1,13 @@
-"""Unit tests of the chapter-3 VAE in vaelib.models: Sampling, kl_divergence,
-reconstruction_loss, the encoder/decoder builders, VAE and build_vae.
+"""Unit tests of the chapter-3 VAE, exported from chapters/03_vae.ipynb to vaelib.vae:
+reconstruction_loss, kl_divergence, Sampling, the encoder/decoder builders, VAE and
+build_vae.
 
 Every expected value comes from an independent reference: NumPy formulas written
 differently from the code, numerical integration with SciPy, or statistics of samples.
+The tests run on the backend in KERAS_BACKEND (conftest: TensorFlow unless set).
 """
+
+import inspect
 
 import numpy as np
 import pytest
@@ -12,17 +16,17 @@ from scipy import integrate, stats
 keras = pytest.importorskip("keras")
 from keras import ops  # noqa: E402
 
-from vaelib import models  # noqa: E402
+from vaelib import vae as vaemod  # noqa: E402
 from vaelib.data import PIXELS  # noqa: E402
 
 
 def to_np(x):
-    """A backend tensor as a NumPy array (TensorFlow tensors have .numpy())."""
-    return x.numpy() if hasattr(x, "numpy") else np.asarray(ops.convert_to_numpy(x))
+    """A backend tensor (or a NumPy array) as a float64 NumPy array."""
+    return np.asarray(ops.convert_to_numpy(x), dtype=np.float64)
 
 
 def images(n, seed=0):
-    """Fake images: float32 pixels in [0, 1], a third of them exactly 0 (like MNIST's paper)."""
+    """Fake images: float32 pixels in [0, 1], a third of them exactly 0 (paper)."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 1.0, size=(n, PIXELS)).astype("float32")
     x[:, : PIXELS // 3] = 0.0
@@ -30,7 +34,7 @@ def images(n, seed=0):
 
 
 def kl_reference(mu, log_var):
-    """KL(N(mu, sigma^2) || N(0, 1)) per dimension from the general two-Gaussian formula,
+    """KL(N(mu, sigma^2) || N(0, 1)) per dimension from the two-Gaussian formula,
     log(s2 / s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2 with m2 = 0, s2 = 1, summed."""
     s1 = np.exp(0.5 * np.asarray(log_var, dtype=np.float64))
     m1 = np.asarray(mu, dtype=np.float64)
@@ -46,7 +50,51 @@ def bce_reference(x, p):
 @pytest.fixture(scope="module")
 def vae():
     keras.utils.set_random_seed(0)
-    return models.build_vae(seed=0)
+    return vaemod.build_vae(seed=0)
+
+
+# ------------------------------------------------------------------- public API
+
+
+@pytest.mark.parametrize(
+    "func, params",
+    [
+        (vaemod.build_vae, ["original_dim", "intermediate_dim", "latent_dim", "seed"]),
+        (vaemod.build_vae_encoder, ["original_dim", "intermediate_dim", "latent_dim"]),
+        (vaemod.build_vae_decoder, ["original_dim", "intermediate_dim", "latent_dim"]),
+        (vaemod.kl_divergence, ["z_mean", "z_log_var"]),
+        (vaemod.reconstruction_loss, ["x", "x_decoded"]),
+        (vaemod.VAE, ["encoder", "decoder"]),
+        (vaemod.VAE.reconstruct, ["self", "x", "batch_size"]),
+        (vaemod.Sampling, ["seed"]),
+    ],
+)
+def test_public_api_keeps_the_signatures_later_chapters_use(func, params):
+    """Chapters 4 and 5 call these positionally; new arguments may only be appended."""
+    names = list(inspect.signature(func).parameters)
+    assert names[: len(params)] == params
+
+
+def test_defaults_are_the_sources_model():
+    defaults = {
+        k: p.default for k, p in inspect.signature(vaemod.build_vae).parameters.items()
+    }
+    assert defaults == {
+        "original_dim": 784,
+        "intermediate_dim": 256,
+        "latent_dim": 2,
+        "seed": None,
+        "beta": 1.0,
+    }
+    assert (
+        inspect.signature(vaemod.VAE.reconstruct).parameters["batch_size"].default
+        == 1000
+    )
+
+
+def test_classes_are_registered_for_saving_under_vaelib():
+    assert keras.saving.get_registered_name(vaemod.VAE) == "vaelib>VAE"
+    assert keras.saving.get_registered_name(vaemod.Sampling) == "vaelib>Sampling"
 
 
 # ---------------------------------------------------------------- kl_divergence
@@ -60,7 +108,7 @@ def test_kl_matches_numpy_reference_on_fixed_inputs():
     log_var = np.array(
         [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [-2.0, 1.0], [0.5, -3.0]], dtype="float32"
     )
-    got = to_np(models.kl_divergence(mu, log_var))
+    got = to_np(vaemod.kl_divergence(mu, log_var))
     assert got.shape == (5,)
     np.testing.assert_allclose(got, kl_reference(mu, log_var), rtol=1e-5, atol=1e-6)
     # Values worked out by hand: the prior itself, a unit shift of the mean.
@@ -73,10 +121,13 @@ def test_kl_matches_numerical_integration_in_one_dimension():
         q = stats.norm(mu, np.exp(0.5 * log_var))
         p = stats.norm(0.0, 1.0)
         by_quad = integrate.quad(
-            lambda z: q.pdf(z) * (q.logpdf(z) - p.logpdf(z)), -30, 30, limit=200
+            lambda z, q=q, p=p: q.pdf(z) * (q.logpdf(z) - p.logpdf(z)),
+            -30,
+            30,
+            limit=200,
         )[0]
         got = to_np(
-            models.kl_divergence(
+            vaemod.kl_divergence(
                 np.array([[mu]], "float32"), np.array([[log_var]], "float32")
             )
         )[0]
@@ -87,9 +138,9 @@ def test_kl_is_positive_away_from_the_prior_and_sums_over_dimensions():
     rng = np.random.default_rng(1)
     mu = rng.normal(size=(50, 3)).astype("float32")
     log_var = rng.normal(size=(50, 3)).astype("float32")
-    total = to_np(models.kl_divergence(mu, log_var))
+    total = to_np(vaemod.kl_divergence(mu, log_var))
     per_dim = sum(
-        to_np(models.kl_divergence(mu[:, [k]], log_var[:, [k]])) for k in range(3)
+        to_np(vaemod.kl_divergence(mu[:, [k]], log_var[:, [k]])) for k in range(3)
     )
     assert np.all(total > 0)
     np.testing.assert_allclose(total, per_dim, rtol=1e-5)
@@ -102,7 +153,7 @@ def test_reconstruction_loss_matches_numpy_bce():
     rng = np.random.default_rng(2)
     x = images(6, seed=2)
     p = rng.uniform(0.01, 0.99, size=x.shape).astype("float32")
-    got = to_np(models.reconstruction_loss(x, p))
+    got = to_np(vaemod.reconstruction_loss(x, p))
     assert got.shape == (6,)
     np.testing.assert_allclose(got, bce_reference(x, p), rtol=1e-5)
 
@@ -113,14 +164,14 @@ def test_reconstruction_loss_is_784_times_the_keras_mean_bce():
     p = rng.uniform(0.05, 0.95, size=x.shape).astype("float32")
     mean_bce = to_np(keras.losses.binary_crossentropy(x, p))
     np.testing.assert_allclose(
-        to_np(models.reconstruction_loss(x, p)), PIXELS * mean_bce, rtol=1e-5
+        to_np(vaemod.reconstruction_loss(x, p)), PIXELS * mean_bce, rtol=1e-5
     )
 
 
 def test_reconstruction_loss_is_small_for_a_near_perfect_binary_reconstruction():
     x = (images(3, seed=4) > 0.5).astype("float32")
     p = np.where(x > 0.5, 0.999, 0.001).astype("float32")
-    got = to_np(models.reconstruction_loss(x, p))
+    got = to_np(vaemod.reconstruction_loss(x, p))
     np.testing.assert_allclose(got, PIXELS * -np.log(0.999), rtol=1e-3)
 
 
@@ -133,7 +184,7 @@ def test_sampling_has_the_requested_mean_and_variance():
     var = np.array([0.25, 4.0, 1.0], dtype="float32")
     z_mean = np.tile(mean, (n, 1))
     z_log_var = np.tile(np.log(var), (n, 1))
-    z = to_np(models.Sampling(seed=3)([z_mean, z_log_var])).astype(np.float64)
+    z = to_np(vaemod.Sampling(seed=3)([z_mean, z_log_var]))
     assert z.shape == (n, 3)
     # Within 5 standard errors of the sample mean and of the sample variance.
     assert np.all(np.abs(z.mean(axis=0) - mean) < 5 * np.sqrt(var / n))
@@ -147,26 +198,37 @@ def test_sampling_has_the_requested_mean_and_variance():
 
 @pytest.mark.parametrize("n", [1, 7, 100])
 def test_sampling_takes_the_batch_shape_at_run_time(n):
-    layer = models.Sampling(seed=0)
+    layer = vaemod.Sampling(seed=0)
     z = to_np(layer([np.zeros((n, 2), "float32"), np.zeros((n, 2), "float32")]))
     assert z.shape == (n, 2)
 
 
 def test_sampling_is_seeded_and_advances():
     zeros = np.zeros((5, 2), "float32")
-    a, b = models.Sampling(seed=7), models.Sampling(seed=7)
+    a, b = vaemod.Sampling(seed=7), vaemod.Sampling(seed=7)
     first_a, first_b = to_np(a([zeros, zeros])), to_np(b([zeros, zeros]))
     np.testing.assert_array_equal(first_a, first_b)  # same seed, same draws
-    assert not np.allclose(
-        to_np(a([zeros, zeros])), first_a
-    )  # the next call draws anew
-    assert not np.allclose(to_np(models.Sampling(seed=8)([zeros, zeros])), first_a)
+    assert not np.allclose(to_np(a([zeros, zeros])), first_a)  # next call draws anew
+    assert not np.allclose(to_np(vaemod.Sampling(seed=8)([zeros, zeros])), first_a)
 
 
 def test_sampling_with_zero_variance_returns_the_mean():
     mean = np.array([[0.3, -1.0]], "float32")
-    z = to_np(models.Sampling(seed=0)([mean, np.full((1, 2), -60.0, "float32")]))
+    z = to_np(vaemod.Sampling(seed=0)([mean, np.full((1, 2), -60.0, "float32")]))
     np.testing.assert_allclose(z, mean, atol=1e-6)
+
+
+def test_sampling_config_keeps_the_seed():
+    layer = vaemod.Sampling(seed=11, name="z")
+    clone = vaemod.Sampling.from_config(layer.get_config())
+    assert clone.seed == 11 and clone.name == "z"
+
+
+def test_the_listings_fixed_shape_noise_fails_on_other_batch_sizes():
+    """What the chapter shows: noise of shape (100, 2) cannot be added to 10 means."""
+    noise = keras.random.normal((100, 2), seed=0)
+    with pytest.raises(Exception, match=r"(?i)(incompatible|broadcast)"):
+        ops.convert_to_numpy(np.zeros((10, 2), "float32") + noise)
 
 
 # ------------------------------------------------------------ shapes and models
@@ -181,24 +243,23 @@ def test_output_shapes_for_any_batch_size(vae, n):
     assert decoded.shape == (n, PIXELS)
     assert np.all((decoded > 0) & (decoded < 1))
     assert vae.predict(x, verbose=0).shape == (n, PIXELS)
+    assert tuple(vae(x).shape) == (n, PIXELS)
     assert vae.reconstruct(x).shape == (n, PIXELS)
 
 
 def test_latent_dim_and_layer_sizes_follow_the_arguments():
     keras.utils.set_random_seed(0)
-    vae20 = models.build_vae(latent_dim=20, intermediate_dim=64, seed=0)
+    vae20 = vaemod.build_vae(latent_dim=20, intermediate_dim=64, seed=0)
     z_mean, _, z = vae20.encoder.predict(images(3), verbose=0)
     assert z_mean.shape == z.shape == (3, 20)
-    # 784*64 + 64 + 2 * (64*20 + 20) weights in the encoder, 20*64 + 64 + 64*784 + 784 in the decoder.
+    # Encoder 784*64 + 64 + 2 * (64*20 + 20); decoder 20*64 + 64 + 64*784 + 784.
     assert vae20.encoder.count_params() == PIXELS * 64 + 64 + 2 * (64 * 20 + 20)
     assert vae20.decoder.count_params() == 20 * 64 + 64 + 64 * PIXELS + PIXELS
 
 
 def test_vae_owns_no_weights_beyond_encoder_and_decoder(vae):
     paths = {w.path for w in vae.weights}
-    assert paths == {w.path for w in vae.encoder.weights} | {
-        w.path for w in vae.decoder.weights
-    }
+    assert paths == {w.path for w in vae.encoder.weights + vae.decoder.weights}
 
 
 def test_reconstruct_decodes_the_latent_means(vae):
@@ -215,9 +276,9 @@ def test_seeded_builds_are_identical():
     outputs = []
     for _ in range(2):
         keras.utils.set_random_seed(5)
-        model = models.build_vae(seed=5)
+        model = vaemod.build_vae(seed=5)
         outputs.append(model.encoder.predict(x, verbose=0))
-    for a, b in zip(*outputs):
+    for a, b in zip(*outputs, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -228,39 +289,57 @@ def test_seeded_builds_are_identical():
 @pytest.mark.filterwarnings(
     "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
 )
-def test_saved_and_reloaded_model_gives_the_same_outputs(vae, tmp_path):
+def test_saved_and_reloaded_model_gives_the_same_outputs(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = vaemod.build_vae(seed=0, beta=2.5)
+    model(images(2))  # build it, as a trained model would be
     path = tmp_path / "vae.keras"
-    vae.save(path)
+    model.save(path)
     loaded = keras.saving.load_model(path)
-    assert isinstance(loaded, models.VAE)
+    assert type(loaded).__name__ == "VAE" and loaded.beta == 2.5
     x = images(9)
     for a, b in zip(
-        vae.encoder.predict(x, verbose=0)[:2], loaded.encoder.predict(x, verbose=0)[:2]
+        model.encoder.predict(x, verbose=0)[:2],
+        loaded.encoder.predict(x, verbose=0)[:2],
+        strict=True,
     ):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     z = np.random.default_rng(0).normal(size=(9, 2)).astype("float32")
     np.testing.assert_allclose(
-        vae.decoder.predict(z, verbose=0),
+        model.decoder.predict(z, verbose=0),
         loaded.decoder.predict(z, verbose=0),
         rtol=1e-6,
         atol=1e-7,
     )
     np.testing.assert_allclose(
-        vae.reconstruct(x), loaded.reconstruct(x), rtol=1e-6, atol=1e-7
+        model.reconstruct(x), loaded.reconstruct(x), rtol=1e-6, atol=1e-7
     )
 
 
-# --------------------------------------------------------------- compile and fit
+# ----------------------------------------------------------- the loss, compile, fit
+
+
+@pytest.mark.parametrize("beta", [1.0, 2.5, 0.0])
+def test_compute_loss_is_reconstruction_plus_beta_times_kl(beta):
+    """compute_loss against NumPy: mean summed BCE of y_pred + beta * mean KL."""
+    keras.utils.set_random_seed(0)
+    model = vaemod.build_vae(intermediate_dim=32, seed=0, beta=beta)
+    x = images(8, seed=6)
+    y_pred = np.random.default_rng(6).uniform(0.05, 0.95, x.shape).astype("float32")
+    got = float(to_np(model.compute_loss(x=x, y_pred=y_pred, training=False)))
+    z_mean, z_log_var, _ = model.encoder.predict(x, verbose=0)
+    expected = np.mean(bce_reference(x, y_pred)) + beta * np.mean(
+        kl_reference(z_mean, z_log_var)
+    )
+    assert got == pytest.approx(expected, rel=1e-5)
 
 
 def test_fit_and_evaluate_report_loss_as_reconstruction_plus_kl():
     keras.utils.set_random_seed(0)
-    model = models.build_vae(seed=0)
+    model = vaemod.build_vae(seed=0)
     model.compile(optimizer=keras.optimizers.RMSprop())
     x = images(32, seed=9)
-    history = model.fit(
-        x, epochs=1, batch_size=32, verbose=0
-    ).history  # exactly one step
+    history = model.fit(x, epochs=1, batch_size=32, verbose=0).history  # one step
     assert set(history) >= {"loss", "reconstruction_loss", "kl_loss"}
     loss, rec, kl = (history[k][0] for k in ("loss", "reconstruction_loss", "kl_loss"))
     assert np.isfinite(loss) and rec > 0 and kl >= 0
@@ -277,13 +356,40 @@ def test_fit_and_evaluate_report_loss_as_reconstruction_plus_kl():
     )
 
 
+def test_beta_weights_the_kl_term_in_the_reported_loss():
+    keras.utils.set_random_seed(0)
+    model = vaemod.build_vae(seed=0, beta=4.0)
+    model.compile(optimizer=keras.optimizers.RMSprop())
+    x = images(32, seed=9)
+    result = model.evaluate(x, batch_size=32, verbose=0, return_dict=True)
+    assert result["loss"] == pytest.approx(
+        result["reconstruction_loss"] + 4.0 * result["kl_loss"], rel=1e-5
+    )
+
+
 def test_training_lowers_the_loss():
     keras.utils.set_random_seed(0)
-    model = models.build_vae(intermediate_dim=32, seed=0)
+    model = vaemod.build_vae(intermediate_dim=32, seed=0)
     model.compile(optimizer=keras.optimizers.Adam(1e-2))
     x = images(200, seed=10)
     losses = model.fit(x, epochs=4, batch_size=50, verbose=0).history["loss"]
     assert losses[-1] < losses[0]
+
+
+def test_keras_calls_a_compiled_loss_with_two_arguments_only():
+    """The chapter relies on this: listing 2.7's four-parameter loss cannot be used."""
+
+    def loss_with_four_parameters(x, x_decoded, log_var, mean):
+        raise AssertionError("never reached")
+
+    keras.utils.set_random_seed(0)
+    encoder, decoder = vaemod.build_vae_encoder(seed=0), vaemod.build_vae_decoder()
+    image = keras.Input(shape=(PIXELS,))
+    model = keras.Model(image, decoder(encoder(image)[2]))
+    model.compile(optimizer="rmsprop", loss=loss_with_four_parameters)
+    x = images(10)
+    with pytest.raises(TypeError, match="missing 2 required positional arguments"):
+        model.evaluate(x, x, verbose=0)
 
 
 # ------------------------------------------------------------------ bad arguments
@@ -297,11 +403,14 @@ def test_training_lowers_the_loss():
         {"latent_dim": True},
         {"intermediate_dim": -1},
         {"original_dim": "784"},
+        {"beta": -1.0},
+        {"beta": "4"},
+        {"beta": True},
     ],
 )
-def test_bad_dimensions_raise_value_error(kwargs):
-    with pytest.raises(ValueError):
-        models.build_vae(**kwargs)
+def test_bad_arguments_raise_value_error(kwargs):
+    with pytest.raises(ValueError, match="must be"):
+        vaemod.build_vae(**kwargs)
 
 
 def test_reconstruct_rejects_bad_images(vae):
