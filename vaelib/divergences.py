@@ -16,7 +16,7 @@ __all__ = [
     "vae_log_weights",
 ]
 
-# %% ../chapters/05_why_gans.ipynb #514f21e7
+# %% ../chapters/05_why_gans.ipynb #74239aaf
 import numpy as np
 from scipy import ndimage, optimize, special
 from scipy import stats as sps
@@ -65,7 +65,7 @@ def _grid(x, log_p, name="log_p"):
     return grid, lp
 
 
-# %% ../chapters/05_why_gans.ipynb #e463d44d
+# %% ../chapters/05_why_gans.ipynb #7773e329
 def sample_gaussian_mixture(n, means, stds, weights=None, rng=None):
     """Draw ``n`` samples of a 1-D Gaussian mixture; ``rng``: a Generator or a seed."""
     mu, sd, w = _mixture(means, stds, weights)
@@ -102,7 +102,7 @@ def mixture_moments(means, stds, weights=None):
     }
 
 
-# %% ../chapters/05_why_gans.ipynb #1fdd3ad0
+# %% ../chapters/05_why_gans.ipynb #acec0d29
 def gaussian_mle(samples):
     """Maximum-likelihood normal for 1-D data: ``(mean, std)``, std with divisor n."""
     x = _numbers(samples, "samples")
@@ -112,7 +112,7 @@ def gaussian_mle(samples):
     return float(mean), float(std)
 
 
-# %% ../chapters/05_why_gans.ipynb #79b2c36c
+# %% ../chapters/05_why_gans.ipynb #414e78f6
 def gaussian_kl(mean_p, std_p, mean_q, std_q):
     """KL(N(mean_p, std_p^2) || N(mean_q, std_q^2)) in nats, in closed form."""
     mp, sp, mq, sq = _numbers([mean_p, std_p, mean_q, std_q], "the four arguments", 4)
@@ -121,7 +121,7 @@ def gaussian_kl(mean_p, std_p, mean_q, std_q):
     return float(np.log(sq / sp) + (sp**2 + (mp - mq) ** 2) / (2 * sq**2) - 0.5)
 
 
-# %% ../chapters/05_why_gans.ipynb #f0817324
+# %% ../chapters/05_why_gans.ipynb #874379b2
 DIVERGENCES = ("forward_kl", "reverse_kl", "js")
 
 
@@ -148,7 +148,7 @@ def divergence_on_grid(x, log_p, log_q, divergence="forward_kl"):
     return _divergence(lp, lq, divergence)
 
 
-# %% ../chapters/05_why_gans.ipynb #89bac54f
+# %% ../chapters/05_why_gans.ipynb #88c07a85
 def fit_gaussian_to_density(x, log_p, divergence="forward_kl", init=None):
     """The normal closest to a target density (log values ``log_p`` on an even grid
     ``x``) by ``divergence``, searched from ``init = (mean, std)`` (default: the
@@ -177,7 +177,7 @@ def fit_gaussian_to_density(x, log_p, divergence="forward_kl", init=None):
     return float(best.x[0]), float(np.exp(best.x[1])), float(best.fun)
 
 
-# %% ../chapters/05_why_gans.ipynb #c5b84817
+# %% ../chapters/05_why_gans.ipynb #e964b7d1
 def laplacian_variance(images):
     """Sharpness of each image: the variance of its discrete Laplacian over the 26 x 26
     interior pixels (0 for a constant or linearly shaded image; blur lowers it)."""
@@ -186,7 +186,7 @@ def laplacian_variance(images):
     return lap.reshape(len(x), -1).var(axis=1)
 
 
-# %% ../chapters/05_why_gans.ipynb #e6e4bc06
+# %% ../chapters/05_why_gans.ipynb #93e9b9cf
 def log_mean_exp(values, axis=-1):
     """``log(mean(exp(values)))`` along ``axis``, computed without overflow."""
     a = np.asarray(as_numeric_array(values, "values"), dtype=np.float64)
