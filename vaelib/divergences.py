@@ -12,8 +12,6 @@ __all__ = [
     "divergence_on_grid",
     "fit_gaussian_to_density",
     "laplacian_variance",
-    "log_mean_exp",
-    "vae_log_weights",
 ]
 
 # %% ../chapters/05_why_gans.ipynb #74239aaf
@@ -184,51 +182,3 @@ def laplacian_variance(images):
     x = check_images(images, name="images").astype(np.float64).reshape(-1, 28, 28)
     lap = ndimage.laplace(x, axes=(1, 2))[:, 1:-1, 1:-1]
     return lap.reshape(len(x), -1).var(axis=1)
-
-
-# %% ../chapters/05_why_gans.ipynb #93e9b9cf
-def log_mean_exp(values, axis=-1):
-    """``log(mean(exp(values)))`` along ``axis``, computed without overflow."""
-    a = np.asarray(as_numeric_array(values, "values"), dtype=np.float64)
-    if a.ndim == 0 or a.size == 0 or np.any(np.isnan(a)):
-        raise ValueError("values must be a non-empty array without NaN")
-    return special.logsumexp(a, axis=axis) - np.log(a.shape[axis])
-
-
-def vae_log_weights(x, probs, z, z_mean, z_log_var, clip=1e-7):
-    """Log importance weights log p(x|z) + log p(z) - log q(z|x) of a Bernoulli VAE.
-
-    ``x``: (n, 784) images; ``z``: (n, K, d) draws from q(z|x) = N(z_mean,
-    exp(z_log_var)), with ``z_mean`` and ``z_log_var`` of shape (n, d); ``probs``:
-    (n, K, 784), the decoder's output at ``z``. Returns an (n, K) array: its mean over
-    K estimates the ELBO, its :func:`log_mean_exp` over K estimates log p(x) from below.
-    """
-    x = check_images(x).astype(np.float64)
-    probs, z, z_mean, z_log_var = (
-        np.asarray(as_numeric_array(a, name), dtype=np.float64)
-        for a, name in [
-            (probs, "probs"),
-            (z, "z"),
-            (z_mean, "z_mean"),
-            (z_log_var, "z_log_var"),
-        ]
-    )
-    n = len(x)
-    if z_mean.ndim != 2 or len(z_mean) != n or z_log_var.shape != z_mean.shape:
-        raise ValueError(f"z_mean and z_log_var must both have shape (n={n}, d)")
-    if z.ndim != 3 or len(z) != n or z.shape[2] != z_mean.shape[1]:
-        raise ValueError(f"z must have shape (n={n}, K, d={z_mean.shape[1]})")
-    if probs.shape != (n, z.shape[1], x.shape[1]):
-        raise ValueError(f"probs must have shape {(n, z.shape[1], x.shape[1])}")
-    if not all(np.all(np.isfinite(a)) for a in (probs, z, z_mean, z_log_var)):
-        raise ValueError("probs, z, z_mean and z_log_var must be finite")
-    if probs.min() < 0 or probs.max() > 1 or not 0 <= clip < 0.5:
-        raise ValueError("probs must lie in [0, 1] and clip in [0, 0.5)")
-    p = np.clip(probs, clip, 1 - clip)
-    # sum over pixels of x log p + (1 - x) log(1 - p), for each of the K samples
-    log_px_z = np.einsum("nkp,np->nk", np.log(p), x)
-    log_px_z += np.einsum("nkp,np->nk", np.log1p(-p), 1 - x)
-    log_pz = sps.norm.logpdf(z).sum(axis=2)
-    std = np.exp(0.5 * z_log_var)[:, None, :]
-    log_qz = sps.norm.logpdf(z, z_mean[:, None, :], std).sum(axis=2)
-    return log_px_z + log_pz - log_qz

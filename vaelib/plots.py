@@ -558,7 +558,12 @@ def print_history(history, every: int = 1) -> None:
         )
     every = _check_positive_int(every, "every")
     n_epochs = len(next(iter(logs.values())))
-    short = {"reconstruction_loss": "recon", "val_reconstruction_loss": "val_recon"}
+    short = {
+        "reconstruction_loss": "recon",
+        "val_reconstruction_loss": "val_recon",
+        "kl_loss": "kl",
+        "val_kl_loss": "val_kl",
+    }
     for epoch in range(n_epochs):
         if (epoch + 1) % every and epoch + 1 != n_epochs:
             continue

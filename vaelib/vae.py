@@ -33,6 +33,7 @@ def kl_divergence(z_mean, z_log_var):
 
     ``-0.5 * sum(1 + log_var - mean**2 - exp(log_var))``; shape (batch,).
     """
+    z_mean, z_log_var = ops.convert_to_tensor(z_mean), ops.convert_to_tensor(z_log_var)
     return -0.5 * ops.sum(
         1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1
     )
