@@ -9,7 +9,7 @@ __all__ = [
     "latent_grid",
 ]
 
-# %% ../chapters/04_latent_space.ipynb #ad443db1
+# %% ../chapters/04_latent_space.ipynb #1d997f5a
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import norm
@@ -51,7 +51,7 @@ def gaussian_density_grid(variance, extent=3.0, n_grid=60):
     return z1, z2, density
 
 
-# %% ../chapters/04_latent_space.ipynb #2f76c6b7
+# %% ../chapters/04_latent_space.ipynb #435d6d18
 def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax=0.7, extent=3.0, n_grid=60):
     """Figure 2.5: the density of each variance as a 3-D surface; return the Figure.
 
@@ -96,7 +96,7 @@ def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax=0.7, extent=3.0, n_grid=60
     return fig
 
 
-# %% ../chapters/04_latent_space.ipynb #d92a94c2
+# %% ../chapters/04_latent_space.ipynb #f947e021
 def latent_grid_points(n_per_axis=15, low=0.05, high=0.95):
     """Latent points at quantiles of N(0, 1) on both axes: ``(z1, z2, points)``.
 
@@ -116,7 +116,7 @@ def latent_grid_points(n_per_axis=15, low=0.05, high=0.95):
     return z1, z2, np.column_stack([g1.ravel(), g2.ravel()])
 
 
-# %% ../chapters/04_latent_space.ipynb #b19fe975
+# %% ../chapters/04_latent_space.ipynb #6a8d18de
 def decode_latent_grid(decoder, n_per_axis=15, low=0.05, high=0.95):
     """Decode the quantile grid in ONE predict call: ``(mosaic, z1, z2)``.
 
