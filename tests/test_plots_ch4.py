@@ -1,9 +1,10 @@
-"""vaelib.plots helpers for the latent space, introduced in chapter 4 (figures 2.5-2.7).
+"""Chapter 4's latent-space figures: ``vaelib.latent`` (exported from the chapter) and
+the scatter plot and palette of ``vaelib.plots``.
 
 The references are independent of the code under test: the inverse-CDF relation checked
 with ``scipy.stats.norm.cdf``, the textbook value 1.6449 of the 95% normal quantile, the
-density from ``scipy.stats.multivariate_normal`` and a Riemann sum, and a fake decoder whose
-images encode the latent point they were decoded from.
+density from ``scipy.stats.multivariate_normal`` and a Riemann sum, and a fake decoder
+whose images encode the latent point they were decoded from.
 """
 
 import matplotlib
@@ -16,7 +17,7 @@ import numpy as np
 import pytest
 from scipy.stats import multivariate_normal, norm
 
-from vaelib import plots
+from vaelib import latent, plots
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,7 @@ def close_figures():
     plt.close("all")
 
 
-# --- palette ---------------------------------------------------------------------------
+# --- palette --------------------------------------------------------------------------
 
 
 def test_digit_palette_has_ten_distinct_colours_and_markers():
@@ -42,7 +43,7 @@ def test_digit_palette_has_ten_distinct_colours_and_markers():
     assert dist.min() > 0.15
 
 
-# --- latent_scatter --------------------------------------------------------------------
+# --- latent_scatter -------------------------------------------------------------------
 
 
 def _points_and_labels(n_per_class=20, classes=range(10), seed=0):
@@ -53,7 +54,7 @@ def _points_and_labels(n_per_class=20, classes=range(10), seed=0):
     return z[perm], labels[perm]
 
 
-def test_latent_scatter_draws_one_collection_per_digit_with_its_colour_marker_and_points():
+def test_latent_scatter_draws_one_collection_per_digit_with_colour_marker_and_points():
     z, labels = _points_and_labels()
     fig = plots.latent_scatter(z, labels)
     assert len(fig.axes) == 1
@@ -122,11 +123,11 @@ def test_latent_scatter_rejects_bad_input(z, labels, exc, match):
         plots.latent_scatter(z, labels)
 
 
-# --- the quantile grid -----------------------------------------------------------------
+# --- the quantile grid ----------------------------------------------------------------
 
 
 def test_latent_grid_points_are_normal_quantiles():
-    z1, z2, points = plots.latent_grid_points(15, 0.05, 0.95)
+    z1, z2, points = latent.latent_grid_points(15, 0.05, 0.95)
     np.testing.assert_allclose(norm.cdf(z1), np.linspace(0.05, 0.95, 15), atol=1e-12)
     np.testing.assert_allclose(
         [z1[0], z1[-1]], [-1.6448536, 1.6448536], atol=1e-6
@@ -139,7 +140,7 @@ def test_latent_grid_points_are_normal_quantiles():
 
 
 def test_latent_grid_points_are_ordered_row_by_row_from_the_top():
-    z1, z2, points = plots.latent_grid_points(4, 0.1, 0.9)
+    z1, z2, points = latent.latent_grid_points(4, 0.1, 0.9)
     for r in range(4):
         for c in range(4):
             np.testing.assert_allclose(points[r * 4 + c], [z1[c], z2[r]])
@@ -152,8 +153,10 @@ def test_latent_grid_points_are_ordered_row_by_row_from_the_top():
     [
         ({"n_per_axis": 1}, ValueError),
         ({"n_per_axis": 0}, ValueError),
-        ({"n_per_axis": 2.5}, ValueError),
-        ({"n_per_axis": True}, ValueError),
+        ({"n_per_axis": 2.5}, TypeError),
+        ({"n_per_axis": True}, TypeError),
+        ({"low": float("nan")}, ValueError),
+        ({"high": None}, TypeError),
         ({"low": 0.0}, ValueError),
         ({"high": 1.0}, ValueError),
         ({"low": 0.6, "high": 0.4}, ValueError),
@@ -162,11 +165,11 @@ def test_latent_grid_points_are_ordered_row_by_row_from_the_top():
 )
 def test_latent_grid_points_rejects_bad_arguments(kwargs, exc):
     with pytest.raises(exc):
-        plots.latent_grid_points(**kwargs)
+        latent.latent_grid_points(**kwargs)
 
 
 class CoordinateDecoder:
-    """A fake decoder: the left half of each image is (z1 + 4) / 8, the right half (z2 + 4) / 8.
+    """A fake decoder: image halves (z1 + 4) / 8 on the left, (z2 + 4) / 8 on the right.
 
     It records every call, so a test can check that the grid is decoded in one batch.
     """
@@ -193,7 +196,7 @@ def _decode_cell(mosaic, r, c):
 
 def test_decode_latent_grid_uses_one_predict_call_and_keeps_the_scatter_orientation():
     decoder = CoordinateDecoder()
-    mosaic, z1, z2 = plots.decode_latent_grid(
+    mosaic, z1, z2 = latent.decode_latent_grid(
         decoder, n_per_axis=5, low=0.05, high=0.95
     )
     assert len(decoder.calls) == 1 and decoder.calls[0].shape == (25, 2)
@@ -215,18 +218,19 @@ def test_decode_latent_grid_uses_one_predict_call_and_keeps_the_scatter_orientat
 
 def test_latent_grid_figure_shows_the_mosaic_with_z2_increasing_upwards():
     decoder = CoordinateDecoder()
-    fig = plots.latent_grid(decoder, n_per_axis=15, tick_every=2)
+    fig = latent.latent_grid(decoder, n_per_axis=15, tick_every=2)
     assert len(decoder.calls) == 1 and decoder.calls[0].shape == (225, 2)
     assert len(fig.axes) == 1
     ax = fig.axes[0]
     assert len(ax.images) == 1
     shown = np.asarray(ax.images[0].get_array())
-    expected, z1, z2 = plots.decode_latent_grid(CoordinateDecoder(), n_per_axis=15)
+    expected, z1, z2 = latent.decode_latent_grid(CoordinateDecoder(), n_per_axis=15)
     np.testing.assert_allclose(shown, expected)
     assert (
         ax.get_ylim()[0] > ax.get_ylim()[1]
     )  # image rows run downwards: row 0 at the top
-    # y tick labels: the tick highest on screen (smallest row coordinate) carries the largest z2
+    # y tick labels: the tick highest on screen (smallest row coordinate) has the
+    # largest z2
     yticks = ax.get_yticks()
     ylabels = [float(t.get_text()) for t in ax.get_yticklabels()]
     assert len(yticks) == 8  # every second of 15 cells
@@ -242,42 +246,67 @@ def test_latent_grid_figure_shows_the_mosaic_with_z2_increasing_upwards():
 
 def test_latent_grid_rejects_bad_decoders():
     with pytest.raises(TypeError, match="predict"):
-        plots.latent_grid(lambda z: z)
+        latent.latent_grid(lambda z: z)
     with pytest.raises(ValueError, match="returned 10 images for 225"):
-        plots.decode_latent_grid(CoordinateDecoder(n_images=10))
+        latent.decode_latent_grid(CoordinateDecoder(n_images=10))
 
     class OutOfRange(CoordinateDecoder):
         def predict(self, z, **kwargs):
             return super().predict(z, **kwargs) * 255  # raw bytes, not [0, 1]
 
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        plots.decode_latent_grid(OutOfRange())
+        latent.decode_latent_grid(OutOfRange())
+
+    class Vectors(CoordinateDecoder):
+        def predict(self, z, **kwargs):
+            return super().predict(z, **kwargs)[:, :100]  # not 28 x 28 images
+
+    with pytest.raises(ValueError, match="shape"):
+        latent.decode_latent_grid(Vectors())
     with pytest.raises(ValueError, match="tick_every"):
-        plots.latent_grid(CoordinateDecoder(), tick_every=0)
+        latent.latent_grid(CoordinateDecoder(), tick_every=0)
+    with pytest.raises(TypeError, match="tick_every"):
+        latent.latent_grid(CoordinateDecoder(), tick_every=1.5)
 
 
-# --- Gaussian densities (figure 2.5) -----------------------------------------------------
+def test_latent_grid_rejects_a_keras_decoder_of_another_latent_size():
+    keras = pytest.importorskip("keras")
+    decoder = keras.Sequential(
+        [keras.Input(shape=(3,)), keras.layers.Dense(784, activation="sigmoid")]
+    )
+    with pytest.raises(ValueError, match="takes 3 numbers"):
+        latent.decode_latent_grid(decoder)
+
+
+def test_latent_grid_draws_into_a_given_axes():
+    fig, axes = plt.subplots(1, 2)
+    out = latent.latent_grid(CoordinateDecoder(), n_per_axis=4, ax=axes[1])
+    assert out is fig
+    assert len(axes[0].images) == 0 and len(axes[1].images) == 1
+
+
+# --- Gaussian densities (figure 2.5) --------------------------------------------------
 
 
 @pytest.mark.parametrize("variance", [0.1, 0.5, 1.0, 2.0])
 def test_gaussian_density_grid_matches_scipy_and_integrates_to_one(variance):
-    g1, g2, dens = plots.gaussian_density_grid(variance, extent=3.0, n_grid=61)
+    g1, g2, dens = latent.gaussian_density_grid(variance, extent=3.0, n_grid=61)
     assert g1.shape == g2.shape == dens.shape == (61, 61)
     reference = multivariate_normal(mean=[0, 0], cov=variance * np.eye(2)).pdf(
         np.dstack([g1, g2])
     )
     np.testing.assert_allclose(dens, reference, rtol=1e-10)
-    # the grid contains the origin (odd n_grid), where the density is 1 / (2 pi variance)
+    # the grid contains the origin (odd n_grid): there the density is 1 / (2 pi var)
     assert dens.max() == pytest.approx(1 / (2 * np.pi * variance), rel=1e-12)
     # total probability: a fine, wide grid gives a Riemann sum of 1
-    w1, _, wide = plots.gaussian_density_grid(
+    w1, _, wide = latent.gaussian_density_grid(
         variance, extent=8 * np.sqrt(variance), n_grid=801
     )
     assert wide.sum() * (w1[0, 1] - w1[0, 0]) ** 2 == pytest.approx(1.0, abs=1e-6)
 
 
 def test_a_narrow_gaussian_density_exceeds_one():
-    _, _, dens = plots.gaussian_density_grid(0.1, extent=1.0, n_grid=21)
+    _, _, dens = latent.gaussian_density_grid(0.1, extent=1.0, n_grid=21)
     assert dens.max() > 1.5
 
 
@@ -290,19 +319,20 @@ def test_a_narrow_gaussian_density_exceeds_one():
         ({"variance": "1"}, TypeError),
         ({"variance": 1.0, "extent": 0.0}, ValueError),
         ({"variance": 1.0, "n_grid": 1}, ValueError),
+        ({"variance": 1.0, "n_grid": 10.0}, TypeError),
     ],
 )
 def test_gaussian_density_grid_rejects_bad_arguments(kwargs, exc):
     with pytest.raises(exc):
-        plots.gaussian_density_grid(**kwargs)
+        latent.gaussian_density_grid(**kwargs)
 
 
 def test_gaussian_surfaces_draws_a_row_per_scale_and_a_column_per_variance():
-    fig = plots.gaussian_surfaces((0.5, 1.0, 2.0), zmax=0.7, n_grid=20)
+    fig = latent.gaussian_surfaces((0.5, 1.0, 2.0), zmax=0.7, n_grid=20)
     assert len(fig.axes) == 6
     assert all(ax.name == "3d" for ax in fig.axes)
     top, bottom = fig.axes[:3], fig.axes[3:]
-    for ax, v in zip(top, (0.5, 1.0, 2.0)):
+    for ax, v in zip(top, (0.5, 1.0, 2.0), strict=True):
         assert f"variance {v:g}" in ax.get_title()
         assert ax.get_zlim()[1] >= 0.9 / (
             2 * np.pi * v
@@ -315,7 +345,7 @@ def test_gaussian_surfaces_draws_a_row_per_scale_and_a_column_per_variance():
 
 
 def test_gaussian_surfaces_without_zmax_has_one_row():
-    fig = plots.gaussian_surfaces((1.0, 0.1), zmax=None, n_grid=10)
+    fig = latent.gaussian_surfaces((1.0, 0.1), zmax=None, n_grid=10)
     assert len(fig.axes) == 2
 
 
@@ -331,4 +361,4 @@ def test_gaussian_surfaces_without_zmax_has_one_row():
 )
 def test_gaussian_surfaces_rejects_bad_arguments(kwargs, exc):
     with pytest.raises(exc):
-        plots.gaussian_surfaces(**kwargs)
+        latent.gaussian_surfaces(**kwargs)
