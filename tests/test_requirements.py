@@ -237,6 +237,7 @@ sys.argv = ["pip", *args]
 runpy.run_module("pip", run_name="__main__", alter_sys=True)
 """
 PIP_VERSION = "26.3"
+ROW_TIMEOUT = 1500  # seconds; generous: on a busy shared machine a row takes minutes
 INDEX_URL = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple/")
 # Settings kept from the caller's environment (an index mirror, certificates, proxies);
 # every other pip setting, and every pip configuration file (local wheel folders, extra
@@ -324,14 +325,17 @@ def resolve(key: str, python: str, workdir: Path, pip_wheel: Path) -> dict:
         str(requirements),
     ]
     start = time.monotonic()
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env={**pip_environment(), "PYTHONPATH": str(pip_wheel)},
-        cwd=workdir,
-        timeout=900,
-    )
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env={**pip_environment(), "PYTHONPATH": str(pip_wheel)},
+            cwd=workdir,
+            timeout=ROW_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"pip took over {ROW_TIMEOUT} s", "seconds": ROW_TIMEOUT}
     seconds = time.monotonic() - start
     if done.returncode != 0:
         return {"error": (done.stdout + done.stderr)[-3000:], "seconds": seconds}
@@ -343,11 +347,14 @@ def resolutions(request, tmp_path_factory):
     """Start pip for every selected row at once; each test waits for its own row."""
     try:
         urllib.request.urlopen(INDEX_URL.rstrip("/") + "/pip/", timeout=30).close()
+        unreachable = None
     except Exception as error:  # no network, no index
+        unreachable = error
+    if unreachable is not None:
         pytest.fail(
-            f"cannot reach the package index {INDEX_URL} ({error}). This test resolves "
-            "requirements.txt for every supported machine against the index, so it "
-            "needs network access (CI has it); deselect it offline with "
+            f"cannot reach the package index {INDEX_URL} ({unreachable}). This test "
+            "resolves requirements.txt for every supported machine against the index, "
+            "so it needs network access (CI has it); deselect it offline with "
             "-k 'not test_requirements_resolve'.",
             pytrace=False,
         )
