@@ -403,7 +403,8 @@ def test_requirements_resolve_on_every_machine(resolutions, key, python, backend
     others = {"tensorflow", "tensorflow-cpu"} - {backend}
     assert not others & set(resolved), f"{where}: {others & set(resolved)}"
     assert "jax" in resolved and "jaxlib" in resolved
+    also = "" if backend == "jax" else f" (and jax {resolved['jax']})"
     print(
-        f"{where}: {backend} {resolved[backend]}, jax {resolved['jax']}, keras "
-        f"{resolved['keras']} ({len(resolved)} packages, {result['seconds']:.0f} s)"
+        f"{where}: {backend} {resolved[backend]}{also}, keras {resolved['keras']}; "
+        f"{len(resolved)} packages, {result['seconds']:.0f} s"
     )
