@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import shutil
 
@@ -6,7 +7,12 @@ import pytest
 # Keep TensorFlow quiet in the unit tests, as the notebooks' set-up cell does.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# A backend you chose is kept; otherwise TensorFlow, or JAX where TensorFlow is missing
+# (Intel Macs, Python 3.14), as the notebooks' set-up cell does.
+if "KERAS_BACKEND" not in os.environ:
+    os.environ["KERAS_BACKEND"] = (
+        "tensorflow" if importlib.util.find_spec("tensorflow") else "jax"
+    )
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

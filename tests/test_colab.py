@@ -23,6 +23,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv-colab-test"
@@ -45,9 +46,11 @@ def pinned(names):
     pins = {}
     for line in (ROOT / "requirements.txt").read_text().splitlines():
         line = line.split("#")[0].strip()
-        if "==" in line:
-            name, version = line.split("==")
-            pins[name.strip().lower()] = f"{name.strip()}=={version.strip()}"
+        if not line or line.startswith("-"):
+            continue
+        req = Requirement(line)  # pins with environment markers apply on some machines
+        if req.marker is None or req.marker.evaluate():
+            pins[req.name.lower()] = f"{req.name}{req.specifier}"
     return [pins.get(n, n) for n in names]
 
 
