@@ -12,6 +12,9 @@ __all__ = [
 
 # %% ../chapters/01_generative_modelling.ipynb #71409339
 import keras
+import numpy as np
+
+from .data import as_numeric_array, check_images  # input checks, used below
 
 
 def _check_sizes(**sizes):
@@ -60,11 +63,6 @@ def build_autoencoder(
 
 
 # %% ../chapters/01_generative_modelling.ipynb #f6c22791
-import numpy as np
-
-from .data import as_numeric_array, check_images
-
-
 def _image_pair(x, x_hat, strict=True):
     """Check images ``x`` and estimates ``x_hat``; return both as float64 (n, 784).
 
