@@ -1,4 +1,6 @@
-"""vaelib.plots (image grids) and vaelib.stats (error measures) used from the data page on."""
+"""vaelib.plots (image grids, training history), used from the data page on, and the
+error measures chapter 1 teaches (squared_error_per_image, rmse, psnr, exported to
+vaelib.autoencoder), checked against NumPy written out by hand."""
 
 import matplotlib
 
@@ -7,7 +9,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from vaelib import plots, stats
+from vaelib import plots
+from vaelib.autoencoder import psnr, rmse, squared_error_per_image
 
 
 def constant_images(values):
@@ -79,47 +82,79 @@ def test_error_measures_against_hand_computation():
     rng = np.random.default_rng(1)
     x = rng.random((4, 784))
     y = np.clip(x + rng.normal(0, 0.05, x.shape), 0, 1)
+    per_image = [sum((x[i, j] - y[i, j]) ** 2 for j in range(784)) for i in range(4)]
+    np.testing.assert_allclose(squared_error_per_image(x, y), per_image, rtol=1e-5)
     diff = x - y
-    np.testing.assert_allclose(
-        stats.squared_error_per_image(x, y), (diff**2).sum(axis=1), rtol=1e-5
-    )
-    assert stats.rmse(x, y) == pytest.approx(np.sqrt((diff**2).mean()), rel=1e-5)
-    assert stats.rmse(x, y) != pytest.approx(
-        np.abs(diff).mean(), rel=1e-3
-    )  # RMSE is not MAE
+    assert rmse(x, y) == pytest.approx(np.sqrt((diff**2).mean()), rel=1e-5)
+    # RMSE is neither the mean absolute error nor the mean of per-image RMSEs' squares
+    assert rmse(x, y) > np.abs(diff).mean() * 1.01
+    assert rmse(x, y) ** 2 * 784 == pytest.approx(np.mean(per_image), rel=1e-5)
+
+
+def test_error_measures_accept_28_by_28_images_and_lists():
+    x = np.zeros((3, 28, 28))
+    y = np.full((3, 28, 28), 0.5)
+    np.testing.assert_allclose(squared_error_per_image(x, y), [196.0] * 3)
+    assert rmse(x, y) == pytest.approx(0.5)
+    assert rmse(x.reshape(3, 784).tolist(), y.reshape(3, 784)) == pytest.approx(0.5)
+
+
+def test_rmse_of_a_few_differing_pixels():
+    x = np.zeros((1, 784))
+    y = x.copy()
+    y[0, :4] = [0.0, 0.5, 1.0, 0.0]  # squared errors 0, 0.25, 1, 0 and 780 zeros
+    assert rmse(x, y) == pytest.approx(np.sqrt(1.25 / 784))
+    assert squared_error_per_image(x, y)[0] == pytest.approx(1.25)
 
 
 def test_psnr_known_values():
     clean = np.full((2, 784), 0.5)
-    assert stats.psnr(clean, clean + 0.1) == pytest.approx(20.0, abs=1e-4)  # MSE 0.01
-    assert stats.psnr(clean, clean + 0.01) == pytest.approx(40.0, abs=1e-3)  # MSE 1e-4
-    assert stats.psnr(clean, clean) == float("inf")
+    assert psnr(clean, clean + 0.1) == pytest.approx(20.0, abs=1e-4)  # MSE 0.01
+    assert psnr(clean, clean + 0.01) == pytest.approx(40.0, abs=1e-3)  # MSE 1e-4
+    assert psnr(clean, clean) == float("inf")
+    assert psnr(np.zeros((1, 784)), np.ones((1, 784))) == pytest.approx(0.0)  # MSE 1
+
+
+def test_psnr_is_ten_log10_of_one_over_rmse_squared():
+    rng = np.random.default_rng(5)
+    x, y = rng.random((3, 784)), rng.random((3, 784))
+    assert psnr(x, y) == pytest.approx(-20.0 * np.log10(rmse(x, y)), rel=1e-6)
 
 
 def test_error_measures_validate_inputs():
     a = np.zeros((2, 784))
     with pytest.raises(ValueError, match="same shape"):
-        stats.psnr(a, np.zeros((3, 784)))
+        psnr(a, np.zeros((3, 784)))
+    with pytest.raises(ValueError, match="same shape"):
+        squared_error_per_image(a, np.zeros((2, 10)))
     with pytest.raises(ValueError, match="NaN"):
-        stats.rmse(a, np.full((2, 784), np.nan))
+        rmse(a, np.full((2, 784), np.nan))
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        stats.squared_error_per_image(
-            np.full((2, 784), 2.0), a
-        )  # the images themselves must be in [0, 1]
+        squared_error_per_image(np.full((2, 784), 2.0), a)  # images must be in [0, 1]
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        rmse(a, np.full((2, 784), 255.0))  # raw bytes, not scaled
     with pytest.raises(ValueError, match="NaN"):
-        stats.squared_error_per_image(a, np.full((2, 784), np.nan))
+        squared_error_per_image(a, np.full((2, 784), np.nan))
+    with pytest.raises(ValueError, match="shape"):
+        rmse(np.zeros((2, 100)), np.zeros((2, 100)))
     with pytest.raises(TypeError, match="x_hat"):
-        stats.squared_error_per_image(a, "reconstructions")
+        squared_error_per_image(a, "reconstructions")
+    with pytest.raises(TypeError, match="x"):
+        psnr(None, a)
+    with pytest.raises(TypeError):
+        rmse(a, np.zeros((2, 784), dtype=bool))
 
 
 def test_squared_error_accepts_linear_reconstructions_outside_the_unit_interval():
     x = np.zeros((2, 784))
     x_hat = np.full((2, 28, 28), -0.5)  # a PCA reconstruction can undershoot 0
-    np.testing.assert_allclose(stats.squared_error_per_image(x, x_hat), [196.0, 196.0])
+    np.testing.assert_allclose(squared_error_per_image(x, x_hat), [196.0, 196.0])
+    x_hat_big = np.full((2, 784), 1.5)  # ... or overshoot 1
+    np.testing.assert_allclose(squared_error_per_image(x, x_hat_big), [1764.0] * 2)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        stats.rmse(
-            x, x_hat.reshape(2, 784)
-        )  # rmse and psnr still want images on both sides
+        rmse(x, x_hat.reshape(2, 784))  # rmse and psnr want images on both sides
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        psnr(x, x_hat_big)
 
 
 def test_print_history_one_short_line_per_epoch(capsys):

@@ -18,7 +18,6 @@ __all__ = [
     "DIGIT_COLOURS",
     "DIGIT_MARKERS",
     "latent_scatter",
-    "plot_error_vs_code_size",
 ]
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any common colour-vision deficiency.
@@ -244,101 +243,6 @@ def latent_scatter(
     ax.set_aspect("equal", adjustable="datalim")
     if title:
         ax.set_title(title)
-    return fig
-
-
-# --- Reconstruction error against code size (introduced in chapter 1) ------------------------
-
-
-def plot_error_vs_code_size(
-    code_sizes,
-    errors,
-    input_dim: int = IMAGE_SIDE * IMAGE_SIDE,
-    ylabel: str = "test squared error per image",
-    ax=None,
-):
-    """Plot reconstruction error against code size, with the compression ratio on top.
-
-    Introduced in chapter 1 (the bottleneck sweep); usable for any comparison over code
-    sizes (chapter 2: PCA against autoencoders). ``errors`` is one sequence with an error
-    per code size, or a dict ``{label: sequence}`` for several curves (each gets its own
-    Okabe-Ito colour, marker and line style, so the curves stay apart in greyscale). The
-    bottom axis is the code size (log scale, base 2); the top axis, at the same ticks,
-    is the compression ratio ``input_dim / code_size``. Returns the Figure.
-    """
-    import matplotlib.pyplot as plt
-
-    sizes = np.asarray(code_sizes)
-    if sizes.ndim != 1 or sizes.size == 0:
-        raise ValueError(
-            f"code_sizes must be a non-empty 1-D sequence, got shape {sizes.shape}"
-        )
-    if (
-        sizes.dtype == bool
-        or not np.issubdtype(sizes.dtype, np.number)
-        or not np.all(np.isfinite(sizes))
-        or np.any(sizes <= 0)
-    ):
-        raise ValueError(
-            f"code_sizes must be positive numbers, got {list(code_sizes)!r}"
-        )
-    if (
-        isinstance(input_dim, bool)
-        or not isinstance(input_dim, (int, np.integer))
-        or input_dim < 1
-    ):
-        raise ValueError(f"input_dim must be a positive integer, got {input_dim!r}")
-    curves = dict(errors) if isinstance(errors, dict) else {None: errors}
-    if not curves:
-        raise ValueError("errors must hold at least one curve")
-    checked = {}
-    for label, values in curves.items():
-        v = np.asarray(values)
-        if v.dtype == bool or not np.issubdtype(v.dtype, np.number):
-            raise TypeError(
-                f"errors{'' if label is None else f'[{label!r}]'} must hold numbers, got dtype {v.dtype}"
-            )
-        if v.shape != sizes.shape:
-            raise ValueError(
-                f"errors{'' if label is None else f'[{label!r}]'} must have one value per code size "
-                f"({sizes.size}), got shape {v.shape}"
-            )
-        if not np.all(np.isfinite(v)):
-            raise ValueError("errors contain NaN or infinite values")
-        checked[label] = v.astype(np.float64)
-    order = np.argsort(sizes)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 3.4))
-    else:
-        fig = ax.figure
-    markers, styles = ("o", "s", "^", "D", "v"), ("-", "--", ":", "-.")
-    for i, (label, v) in enumerate(checked.items()):
-        ax.plot(
-            sizes[order],
-            v[order],
-            marker=markers[i % len(markers)],
-            linestyle=styles[i % len(styles)],
-            color=OKABE_ITO[(4 + i) % len(OKABE_ITO)],
-            label=label,
-        )
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(sizes[order])
-    ax.set_xticklabels([f"{s:g}" for s in sizes[order]])
-    ax.minorticks_off()
-    ax.set_xlabel("code size (numbers per image)")
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
-    ax.grid(True, alpha=0.3)
-    top = ax.twiny()
-    top.set_xscale("log", base=2)
-    top.set_xlim(ax.get_xlim())
-    top.set_xticks(sizes[order])
-    top.set_xticklabels([f"{input_dim / s:g}×" for s in sizes[order]])
-    top.minorticks_off()
-    top.set_xlabel(f"compression ratio ({input_dim} / code size)")
-    if any(label is not None for label in checked):
-        ax.legend()
-    fig.tight_layout()
     return fig
 
 
