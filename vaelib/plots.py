@@ -20,7 +20,8 @@ __all__ = [
     "latent_scatter",
 ]
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with any common colour-vision deficiency.
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with any common
+# colour-vision deficiency.
 OKABE_ITO = (
     "#E69F00",  # orange
     "#56B4E9",  # sky blue
@@ -69,7 +70,7 @@ def show_images(
     scale: float = 1.0,
     suptitle=None,
 ):
-    """Show images in a grid of small greyscale panels, one axis per image; return the Figure.
+    """Show images in a grid of small greyscale panels, one axis each; return the Figure.
 
     Introduced in the data page. ``titles`` (one per image) go above the panels;
     ``row_labels`` (one per row) go at the left of each row. Ink is drawn dark on white
@@ -123,12 +124,13 @@ def show_images(
     return fig
 
 
-# --- Latent-space figures (introduced in chapter 4, reused in chapters 3 and 5) -------------
+# --- Digit palette and latent scatter (introduced in chapter 4) ----------------------
 
-# Ten colours for the ten digits: Paul Tol's "muted" qualitative scheme (nine colours designed
-# to stay distinct under common colour-vision deficiencies) plus black, assigned so that digits
-# whose latent regions usually touch (4/7/9, 3/5/8, 2/6) get clearly different colours. Each
-# digit also has its own marker, so the classes stay apart in greyscale print.
+# Ten colours for the ten digits: Paul Tol's "muted" qualitative scheme (nine colours
+# designed to stay distinct under common colour-vision deficiencies) plus black, assigned
+# so that digits whose latent regions usually touch (4/7/9, 3/5/8, 2/6) get clearly
+# different colours. Each digit also has its own marker, so the classes stay apart in
+# greyscale print.
 DIGIT_COLOURS = (
     "#332288",  # 0 indigo
     "#88CCEE",  # 1 cyan
@@ -145,11 +147,12 @@ DIGIT_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "<", ">")
 
 
 def _check_latent_points(z, name: str = "z") -> np.ndarray:
-    """Return ``z`` as a float64 array of shape (n, 2), or raise TypeError/ValueError."""
+    """``z`` as a float64 array of shape (n, 2), or raise TypeError/ValueError."""
     arr = as_numeric_array(z, name, "an array of 2-D latent points")
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise ValueError(
-            f"{name} must have shape (n, 2): one row (z1, z2) per point, got {arr.shape}"
+            f"{name} must have shape (n, 2): one row (z1, z2) per point, "
+            f"got {arr.shape}"
         )
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty: expected at least one point")
@@ -179,9 +182,9 @@ def latent_scatter(
     title=None,
     figsize=(5.6, 4.6),
 ):
-    """Scatter 2-D latent points, one colour and one marker per digit; return the Figure.
+    """Scatter 2-D latent points, one colour and marker per digit; return the Figure.
 
-    Introduced in chapter 4 (figure 2.6 of the source: the latent means of the test set).
+    Introduced in chapter 4 (the source's figure 2.6: the test set's latent means).
     ``z`` has shape (n, 2); ``labels`` (optional) holds one integer digit 0-9 per point.
     Digit ``k`` is drawn as one scatter collection in ``DIGIT_COLOURS[k]`` with marker
     ``DIGIT_MARKERS[k]``, and the legend (titled "digit") lists the digits present, in
@@ -196,7 +199,8 @@ def latent_scatter(
         lab = np.asarray(labels)
         if lab.ndim != 1 or len(lab) != len(pts):
             raise ValueError(
-                f"labels must have one entry per point ({len(pts)}), got shape {lab.shape}"
+                f"labels must have one entry per point ({len(pts)}), "
+                f"got shape {lab.shape}"
             )
         if lab.dtype == bool or not np.issubdtype(lab.dtype, np.integer):
             raise ValueError(
@@ -249,9 +253,9 @@ def latent_scatter(
 def print_history(history, every: int = 1) -> None:
     """Print a Keras training history as one short line per epoch.
 
-    Keras's own progress lines are wider than a book's column; fit with ``verbose=0`` and
-    call this instead: ``print_history(model.fit(..., verbose=0))``. ``history`` is what
-    ``fit`` returns (or its ``.history`` dict); every recorded metric is shown, rounded.
+    Keras's own progress lines are wider than a book's column: fit with ``verbose=0``
+    and call this instead: ``print_history(model.fit(..., verbose=0))``. ``history``
+    is what ``fit`` returns (or its ``.history`` dict); every metric is shown, rounded.
     """
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or not logs:
