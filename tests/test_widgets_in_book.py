@@ -46,7 +46,7 @@ def test_page_draws_what_the_keras_decoder_draws(chapter4):
     # canvas bytes (0.5/255) and the embedded Keras images (0.5/255) are rounded
     tolerance = 2 / 255 + checks["quantisation"] + 1 / 255
     assert len(checks["z"]) >= 20
-    assert checks["quantisation"] < 0.01
+    assert checks["quantisation"] < 0.03
     assert np.abs(drawn - keras_pixels).max() <= tolerance
 
 
