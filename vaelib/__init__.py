@@ -15,7 +15,8 @@ hand: the first line of each names the chapter that is their source):
 - ``vaelib.vae``: the variational autoencoder (chapter 3).
 - ``vaelib.latent``: the latent grid and Gaussian surfaces (chapter 4).
 - ``vaelib.divergences``: mixtures, maximum likelihood, divergences, sharpness (ch. 5).
-- ``vaelib.elbo``: exact likelihoods on a grid, importance weights, active units (ch. 6).
+- ``vaelib.elbo``: exact likelihoods on a grid, importance weights, active units
+  (chapter 6).
 """
 
 __version__ = "0.1.0"

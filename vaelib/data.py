@@ -143,8 +143,8 @@ def as_numeric_array(
     """Return ``values`` as a NumPy array of real numbers, or raise ``TypeError``.
 
     The first check of every vaelib function that takes arrays: it rejects strings,
-    ``None``, ragged sequences, booleans and non-numeric or complex dtypes with a message
-    naming the argument (``name``) and what it should be (``what``). Shape, size and
+    ``None``, ragged sequences, booleans and non-numeric or complex dtypes with a
+    message naming the argument (``name``) and what it should be (``what``). Shape, size and
     finiteness are checked by the caller, which knows what it expects.
     """
     if isinstance(values, (str, bytes)) or values is None:

@@ -71,7 +71,9 @@ def build_autoencoder(
     h = z
     for i, units in enumerate(reversed(hidden)):
         h = keras.layers.Dense(units, activation=activation, name=f"dec_{i}")(h)
-    x_hat = keras.layers.Dense(input_dim, activation=output_activation, name="reconstruction")(h)
+    x_hat = keras.layers.Dense(
+        input_dim, activation=output_activation, name="reconstruction"
+    )(h)
     decoder = keras.Model(z, x_hat, name=f"{name}_decoder")
 
     autoencoder = keras.Model(x, decoder(encoder(x)), name=name)
@@ -107,7 +109,9 @@ def kl_divergence(z_mean, z_log_var):
     Introduced in chapter 3: ``-0.5 * sum(1 + log_var - mean**2 - exp(log_var))``.
     Returns a tensor of shape (batch,).
     """
-    return -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+    return -0.5 * ops.sum(
+        1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1
+    )
 
 
 def reconstruction_loss(x, x_decoded):
@@ -142,9 +146,15 @@ class VAE(keras.Model):
         self.add_loss(ops.mean(kl_divergence(z_mean, z_log_var)))
         return self.decoder(z, training=training)
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
         reconstruction = ops.mean(reconstruction_loss(x, y_pred))
-        kl = ops.sum(ops.stack(self.losses)) if self.losses else ops.convert_to_tensor(0.0)
+        kl = (
+            ops.sum(ops.stack(self.losses))
+            if self.losses
+            else ops.convert_to_tensor(0.0)
+        )
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
         return reconstruction + kl
@@ -170,10 +180,18 @@ class VAE(keras.Model):
         return cls(encoder, decoder, **config)
 
 
-def build_vae_encoder(original_dim: int = PIXELS, intermediate_dim: int = 256,
-                      latent_dim: int = 2, seed: int | None = None):
+def build_vae_encoder(
+    original_dim: int = PIXELS,
+    intermediate_dim: int = 256,
+    latent_dim: int = 2,
+    seed: int | None = None,
+):
     """Encoder ``x -> [z_mean, z_log_var, z]`` (chapter 3): Dense relu, two linear heads, sampling."""
-    _check_dims(original_dim=original_dim, intermediate_dim=intermediate_dim, latent_dim=latent_dim)
+    _check_dims(
+        original_dim=original_dim,
+        intermediate_dim=intermediate_dim,
+        latent_dim=latent_dim,
+    )
     x = keras.Input(shape=(original_dim,), name="image")
     h = keras.layers.Dense(intermediate_dim, activation="relu", name="encoding")(x)
     z_mean = keras.layers.Dense(latent_dim, name="z_mean")(h)
@@ -182,17 +200,29 @@ def build_vae_encoder(original_dim: int = PIXELS, intermediate_dim: int = 256,
     return keras.Model(x, [z_mean, z_log_var, z], name="encoder")
 
 
-def build_vae_decoder(original_dim: int = PIXELS, intermediate_dim: int = 256, latent_dim: int = 2):
+def build_vae_decoder(
+    original_dim: int = PIXELS, intermediate_dim: int = 256, latent_dim: int = 2
+):
     """Decoder ``z -> pixel probabilities`` (chapter 3): Dense relu, Dense sigmoid."""
-    _check_dims(original_dim=original_dim, intermediate_dim=intermediate_dim, latent_dim=latent_dim)
+    _check_dims(
+        original_dim=original_dim,
+        intermediate_dim=intermediate_dim,
+        latent_dim=latent_dim,
+    )
     z = keras.Input(shape=(latent_dim,), name="z")
     h = keras.layers.Dense(intermediate_dim, activation="relu", name="decoding")(z)
-    x_decoded = keras.layers.Dense(original_dim, activation="sigmoid", name="x_decoded")(h)
+    x_decoded = keras.layers.Dense(
+        original_dim, activation="sigmoid", name="x_decoded"
+    )(h)
     return keras.Model(z, x_decoded, name="decoder")
 
 
-def build_vae(original_dim: int = PIXELS, intermediate_dim: int = 256, latent_dim: int = 2,
-              seed: int | None = None) -> VAE:
+def build_vae(
+    original_dim: int = PIXELS,
+    intermediate_dim: int = 256,
+    latent_dim: int = 2,
+    seed: int | None = None,
+) -> VAE:
     """The chapter-3 VAE: 784 -> 256 -> (z_mean, z_log_var) of ``latent_dim`` -> 256 -> 784.
 
     Compile it with an optimiser only (``vae.compile(optimizer="rmsprop")``): the loss

@@ -70,7 +70,7 @@ def show_images(
     scale: float = 1.0,
     suptitle=None,
 ):
-    """Show images in a grid of small greyscale panels, one axis each; return the Figure.
+    """Show images in a grid of small greyscale panels, return the figure.
 
     Introduced in the data page. ``titles`` (one per image) go above the panels;
     ``row_labels`` (one per row) go at the left of each row. Ink is drawn dark on white
@@ -127,9 +127,9 @@ def show_images(
 # --- Digit palette and latent scatter (introduced in chapter 4) ----------------------
 
 # Ten colours for the ten digits: Paul Tol's "muted" qualitative scheme (nine colours
-# designed to stay distinct under common colour-vision deficiencies) plus black, assigned
-# so that digits whose latent regions usually touch (4/7/9, 3/5/8, 2/6) get clearly
-# different colours. Each digit also has its own marker, so the classes stay apart in
+# designed to stay distinct under common colour-vision deficiencies) plus black,
+# assigned so that digits whose latent regions usually touch (4/7/9, 3/5/8, 2/6) get
+# clearly different colours. Each digit also has its own marker, so the classes stay apart in
 # greyscale print.
 DIGIT_COLOURS = (
     "#332288",  # 0 indigo

@@ -9,12 +9,25 @@ import numpy as np
 
 from .data import as_numeric_array, check_images
 
-__all__ = ["squared_error_per_image", "rmse", "psnr",
-           "sample_gaussian_mixture", "mixture_logpdf", "mixture_pdf", "mixture_moments",
-           "gaussian_mle", "gaussian_kl", "divergence_on_grid", "fit_gaussian_to_density",
-           "laplacian_variance", "log_mean_exp", "vae_log_weights",
-           "same_label_chance", "precision_at_k",
-           "principal_angles"]
+__all__ = [
+    "squared_error_per_image",
+    "rmse",
+    "psnr",
+    "sample_gaussian_mixture",
+    "mixture_logpdf",
+    "mixture_pdf",
+    "mixture_moments",
+    "gaussian_mle",
+    "gaussian_kl",
+    "divergence_on_grid",
+    "fit_gaussian_to_density",
+    "laplacian_variance",
+    "log_mean_exp",
+    "vae_log_weights",
+    "same_label_chance",
+    "precision_at_k",
+    "principal_angles",
+]
 
 
 def _pair(x, x_hat, strict: bool = True):
@@ -27,13 +40,17 @@ def _pair(x, x_hat, strict: bool = True):
     if strict:
         b = check_images(x_hat, name="x_hat").astype(np.float64)
     else:
-        b = as_numeric_array(x_hat, "x_hat", "an array of reconstructions").astype(np.float64)
+        b = as_numeric_array(x_hat, "x_hat", "an array of reconstructions").astype(
+            np.float64
+        )
         if b.ndim == 3:
             b = b.reshape(len(b), -1)
         if b.shape == a.shape and not np.all(np.isfinite(b)):
             raise ValueError("x_hat contains NaN or infinite values")
     if a.shape != b.shape:
-        raise ValueError(f"x and x_hat must have the same shape, got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"x and x_hat must have the same shape, got {a.shape} and {b.shape}"
+        )
     return a.astype(np.float64), b
 
 
@@ -85,7 +102,9 @@ def _mixture_params(means, stds, weights):
     mu = _as_1d_float(means, "means")
     sd = _as_1d_float(stds, "stds")
     if sd.shape != mu.shape:
-        raise ValueError(f"means and stds must have the same length, got {mu.size} and {sd.size}")
+        raise ValueError(
+            f"means and stds must have the same length, got {mu.size} and {sd.size}"
+        )
     if np.any(sd <= 0):
         raise ValueError("stds must all be positive")
     if weights is None:
@@ -93,7 +112,9 @@ def _mixture_params(means, stds, weights):
     else:
         w = _as_1d_float(weights, "weights")
         if w.shape != mu.shape:
-            raise ValueError(f"weights must have one entry per component ({mu.size}), got {w.size}")
+            raise ValueError(
+                f"weights must have one entry per component ({mu.size}), got {w.size}"
+            )
         if np.any(w < 0):
             raise ValueError("weights must be non-negative")
         if not np.isclose(w.sum(), 1.0, rtol=0, atol=1e-9):
@@ -101,7 +122,9 @@ def _mixture_params(means, stds, weights):
     return mu, sd, w
 
 
-def sample_gaussian_mixture(n: int, means, stds, weights=None, rng=None, return_labels: bool = False):
+def sample_gaussian_mixture(
+    n: int, means, stds, weights=None, rng=None, return_labels: bool = False
+):
     """Draw ``n`` samples from a 1-D mixture of normal distributions (chapter 5).
 
     Component ``k`` has mean ``means[k]``, standard deviation ``stds[k]`` and weight
@@ -115,7 +138,9 @@ def sample_gaussian_mixture(n: int, means, stds, weights=None, rng=None, return_
     if rng is None or isinstance(rng, (int, np.integer)):
         rng = np.random.default_rng(rng)
     elif not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator or an integer seed, got {type(rng).__name__}")
+        raise TypeError(
+            f"rng must be a numpy Generator or an integer seed, got {type(rng).__name__}"
+        )
     labels = rng.choice(mu.size, size=int(n), p=w)
     x = rng.normal(mu[labels], sd[labels])
     return (x, labels) if return_labels else x
@@ -133,8 +158,12 @@ def mixture_logpdf(x, means, stds, weights=None) -> np.ndarray:
     pts = _as_1d_float(x, "x")
     with np.errstate(divide="ignore"):  # a zero weight contributes log 0 = -inf
         log_w = np.log(w)
-    comp = (-0.5 * ((pts[:, None] - mu) / sd) ** 2 - np.log(sd) - 0.5 * np.log(2 * np.pi)
-            + log_w)
+    comp = (
+        -0.5 * ((pts[:, None] - mu) / sd) ** 2
+        - np.log(sd)
+        - 0.5 * np.log(2 * np.pi)
+        + log_w
+    )
     return logsumexp(comp, axis=1)
 
 
@@ -158,9 +187,13 @@ def mixture_moments(means, stds, weights=None) -> dict:
     mu, sd, w = _mixture_params(means, stds, weights)
     mean = float(np.sum(w * mu))
     d = mu - mean
-    var = float(np.sum(w * (sd ** 2 + d ** 2)))
-    m4 = float(np.sum(w * (d ** 4 + 6 * d ** 2 * sd ** 2 + 3 * sd ** 4)))
-    return {"mean": mean, "std": float(np.sqrt(var)), "excess_kurtosis": m4 / var ** 2 - 3.0}
+    var = float(np.sum(w * (sd**2 + d**2)))
+    m4 = float(np.sum(w * (d**4 + 6 * d**2 * sd**2 + 3 * sd**4)))
+    return {
+        "mean": mean,
+        "std": float(np.sqrt(var)),
+        "excess_kurtosis": m4 / var**2 - 3.0,
+    }
 
 
 def gaussian_mle(samples):
@@ -185,14 +218,21 @@ def gaussian_kl(mean_p, std_p, mean_q, std_q) -> float:
     ``log(std_q / std_p) + (std_p**2 + (mean_p - mean_q)**2) / (2 std_q**2) - 1/2``.
     Not symmetric: swapping the two normals changes the value.
     """
-    vals = [_as_1d_float(v, n) for v, n in ((mean_p, "mean_p"), (std_p, "std_p"),
-                                             (mean_q, "mean_q"), (std_q, "std_q"))]
+    vals = [
+        _as_1d_float(v, n)
+        for v, n in (
+            (mean_p, "mean_p"),
+            (std_p, "std_p"),
+            (mean_q, "mean_q"),
+            (std_q, "std_q"),
+        )
+    ]
     if any(v.size != 1 for v in vals):
         raise ValueError("gaussian_kl takes four scalars")
     mp, sp, mq, sq = (float(v[0]) for v in vals)
     if sp <= 0 or sq <= 0:
         raise ValueError("standard deviations must be positive")
-    return float(np.log(sq / sp) + (sp ** 2 + (mp - mq) ** 2) / (2 * sq ** 2) - 0.5)
+    return float(np.log(sq / sp) + (sp**2 + (mp - mq) ** 2) / (2 * sq**2) - 0.5)
 
 
 _DIVERGENCES = ("forward_kl", "reverse_kl", "js")
@@ -207,7 +247,9 @@ def _grid_and_log_p(x, log_p):
         raise ValueError("x must be an increasing, evenly spaced grid")
     lp = np.asarray(log_p, dtype=np.float64)
     if lp.shape != grid.shape:
-        raise ValueError(f"log_p must have one value per grid point ({grid.size}), got shape {lp.shape}")
+        raise ValueError(
+            f"log_p must have one value per grid point ({grid.size}), got shape {lp.shape}"
+        )
     if np.any(np.isnan(lp)) or np.any(lp == np.inf):
         raise ValueError("log_p contains NaN or +inf")
     if not np.any(np.isfinite(lp)):
@@ -224,7 +266,9 @@ def _normalise_log(lp):
 def _discrete_divergence(log_p, log_q, divergence):
     """Divergence between two discrete distributions given by normalised log weights."""
     p, q = np.exp(log_p), np.exp(log_q)
-    if divergence == "forward_kl":  # KL(p || q): weights by p, infinite if q misses p's mass
+    if (
+        divergence == "forward_kl"
+    ):  # KL(p || q): weights by p, infinite if q misses p's mass
         mask = p > 0
         return float(np.sum(p[mask] * (log_p[mask] - log_q[mask])))
     if divergence == "reverse_kl":  # KL(q || p)
@@ -232,8 +276,10 @@ def _discrete_divergence(log_p, log_q, divergence):
         return float(np.sum(q[mask] * (log_q[mask] - log_p[mask])))
     log_m = np.logaddexp(log_p, log_q) - np.log(2.0)
     mp, mq = p > 0, q > 0
-    return float(0.5 * np.sum(p[mp] * (log_p[mp] - log_m[mp]))
-                 + 0.5 * np.sum(q[mq] * (log_q[mq] - log_m[mq])))
+    return float(
+        0.5 * np.sum(p[mp] * (log_p[mp] - log_m[mp]))
+        + 0.5 * np.sum(q[mq] * (log_q[mq] - log_m[mq]))
+    )
 
 
 def divergence_on_grid(x, log_p, log_q, divergence: str = "forward_kl") -> float:
@@ -252,7 +298,9 @@ def divergence_on_grid(x, log_p, log_q, divergence: str = "forward_kl") -> float
     All in nats.
     """
     if divergence not in _DIVERGENCES:
-        raise ValueError(f"divergence must be one of {_DIVERGENCES}, got {divergence!r}")
+        raise ValueError(
+            f"divergence must be one of {_DIVERGENCES}, got {divergence!r}"
+        )
     grid, lp = _grid_and_log_p(x, log_p)
     _, lq = _grid_and_log_p(grid, log_q)
     return _discrete_divergence(_normalise_log(lp), _normalise_log(lq), divergence)
@@ -276,7 +324,9 @@ def fit_gaussian_to_density(x, log_p, divergence: str = "forward_kl", init=None)
     from scipy.optimize import minimize
 
     if divergence not in _DIVERGENCES:
-        raise ValueError(f"divergence must be one of {_DIVERGENCES}, got {divergence!r}")
+        raise ValueError(
+            f"divergence must be one of {_DIVERGENCES}, got {divergence!r}"
+        )
     grid, lp = _grid_and_log_p(x, log_p)
     log_pn = _normalise_log(lp)
     pn = np.exp(log_pn)
@@ -296,8 +346,12 @@ def fit_gaussian_to_density(x, log_p, divergence: str = "forward_kl", init=None)
         lq = -0.5 * ((grid - m) / np.exp(log_s)) ** 2 - log_s
         return _discrete_divergence(log_pn, _normalise_log(lq), divergence)
 
-    result = minimize(objective, x0=np.array([m0, np.log(s0)]), method="Nelder-Mead",
-                      options={"xatol": 1e-6, "fatol": 1e-10, "maxiter": 4000})
+    result = minimize(
+        objective,
+        x0=np.array([m0, np.log(s0)]),
+        method="Nelder-Mead",
+        options={"xatol": 1e-6, "fatol": 1e-10, "maxiter": 4000},
+    )
     m, log_s = result.x
     return float(m), float(np.exp(log_s)), float(result.fun)
 
@@ -312,8 +366,13 @@ def laplacian_variance(images) -> np.ndarray:
     curvature. Used to measure how blurry a VAE's decoded digits are.
     """
     x = check_images(images, name="images").astype(np.float64).reshape(-1, 28, 28)
-    lap = (4.0 * x[:, 1:-1, 1:-1] - x[:, :-2, 1:-1] - x[:, 2:, 1:-1]
-           - x[:, 1:-1, :-2] - x[:, 1:-1, 2:])
+    lap = (
+        4.0 * x[:, 1:-1, 1:-1]
+        - x[:, :-2, 1:-1]
+        - x[:, 2:, 1:-1]
+        - x[:, 1:-1, :-2]
+        - x[:, 1:-1, 2:]
+    )
     return lap.reshape(len(x), -1).var(axis=1)
 
 
@@ -351,7 +410,9 @@ def vae_log_weights(x, probs, z, z_mean, z_log_var, clip: float = 1e-7) -> np.nd
     zm = np.asarray(z_mean, dtype=np.float64)
     zv = np.asarray(z_log_var, dtype=np.float64)
     if zm.ndim != 2 or zm.shape[0] != n or zv.shape != zm.shape:
-        raise ValueError(f"z_mean and z_log_var must both have shape (n={n}, d), got {zm.shape} and {zv.shape}")
+        raise ValueError(
+            f"z_mean and z_log_var must both have shape (n={n}, d), got {zm.shape} and {zv.shape}"
+        )
     d = zm.shape[1]
     if zz.ndim != 3 or zz.shape[0] != n or zz.shape[2] != d:
         raise ValueError(f"z must have shape (n={n}, K, d={d}), got {zz.shape}")
@@ -360,30 +421,44 @@ def vae_log_weights(x, probs, z, z_mean, z_log_var, clip: float = 1e-7) -> np.nd
         raise ValueError(f"probs must have shape {(n, k, xs.shape[1])}, got {pr.shape}")
     if not (0.0 <= clip < 0.5):
         raise ValueError(f"clip must be in [0, 0.5), got {clip!r}")
-    if not (np.all(np.isfinite(pr)) and np.all(np.isfinite(zz)) and np.all(np.isfinite(zm))
-            and np.all(np.isfinite(zv))):
+    if not (
+        np.all(np.isfinite(pr))
+        and np.all(np.isfinite(zz))
+        and np.all(np.isfinite(zm))
+        and np.all(np.isfinite(zv))
+    ):
         raise ValueError("probs, z, z_mean and z_log_var must be finite")
     if pr.min() < 0.0 or pr.max() > 1.0:
         raise ValueError("probs must lie in [0, 1]")
-    p = np.clip(pr, clip, 1.0 - clip, out=pr if pr is not probs else None)  # in place when pr is a copy
+    p = np.clip(
+        pr, clip, 1.0 - clip, out=pr if pr is not probs else None
+    )  # in place when pr is a copy
     with np.errstate(divide="ignore"):
         log_1mp = np.log1p(-p)
         log_p = np.log(p, out=p)
     # sum over pixels of x log p + (1 - x) log(1 - p), without broadcasting x over K
-    log_px_z = np.einsum("nkp,np->nk", log_p, xs) + np.einsum("nkp,np->nk", log_1mp, 1.0 - xs)
+    log_px_z = np.einsum("nkp,np->nk", log_p, xs) + np.einsum(
+        "nkp,np->nk", log_1mp, 1.0 - xs
+    )
     log2pi = np.log(2.0 * np.pi)
-    log_pz = -0.5 * np.sum(zz ** 2 + log2pi, axis=2)
-    log_qz = -0.5 * np.sum((zz - zm[:, None, :]) ** 2 / np.exp(zv)[:, None, :] + zv[:, None, :] + log2pi, axis=2)
+    log_pz = -0.5 * np.sum(zz**2 + log2pi, axis=2)
+    log_qz = -0.5 * np.sum(
+        (zz - zm[:, None, :]) ** 2 / np.exp(zv)[:, None, :] + zv[:, None, :] + log2pi,
+        axis=2,
+    )
     return log_px_z + log_pz - log_qz
 
 
 # --- Search in latent space (introduced in chapter 1) ----------------------------------------
 
+
 def _ch1_features(features, name: str = "features") -> np.ndarray:
     """Return ``features`` as a finite float64 array of shape (n, d), or raise."""
     arr = as_numeric_array(features, name, "an array of feature vectors")
     if arr.ndim != 2:
-        raise ValueError(f"{name} must have shape (n, d): one row per item, got {arr.shape}")
+        raise ValueError(
+            f"{name} must have shape (n, d): one row per item, got {arr.shape}"
+        )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty: got shape {arr.shape}")
     arr = arr.astype(np.float64)
@@ -399,7 +474,9 @@ def _ch1_labels(labels, n: int | None = None) -> np.ndarray:
     if arr.ndim != 1:
         raise ValueError(f"labels must be 1-D, got shape {arr.shape}")
     if n is not None and len(arr) != n:
-        raise ValueError(f"labels must have one entry per row of features ({n}), got {len(arr)}")
+        raise ValueError(
+            f"labels must have one entry per row of features ({n}), got {len(arr)}"
+        )
     if len(arr) < 2:
         raise ValueError(f"need at least two labelled items, got {len(arr)}")
     return arr
@@ -418,7 +495,9 @@ def same_label_chance(labels) -> float:
     return float(np.sum(counts * (counts - 1.0)) / (n * (n - 1.0)))
 
 
-def precision_at_k(features, labels, k: int = 10, queries=None, chunk_size: int = 1000) -> float:
+def precision_at_k(
+    features, labels, k: int = 10, queries=None, chunk_size: int = 1000
+) -> float:
     """Search quality: the share of each query's ``k`` nearest neighbours with its label.
 
     Introduced in chapter 1 (search by nearest neighbours in latent space). Every row of
@@ -432,25 +511,41 @@ def precision_at_k(features, labels, k: int = 10, queries=None, chunk_size: int 
     x = _ch1_features(features)
     n = x.shape[0]
     y = _ch1_labels(labels, n)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n - 1:
-        raise ValueError(f"k must be an integer between 1 and n - 1 = {n - 1}, got {k!r}")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+    if (
+        isinstance(k, bool)
+        or not isinstance(k, (int, np.integer))
+        or not 1 <= k <= n - 1
+    ):
+        raise ValueError(
+            f"k must be an integer between 1 and n - 1 = {n - 1}, got {k!r}"
+        )
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, (int, np.integer))
+        or chunk_size < 1
+    ):
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     if queries is None:
         q = np.arange(n)
     else:
         q = np.asarray(queries)
         if q.ndim != 1 or q.size == 0:
-            raise ValueError(f"queries must be a non-empty 1-D array of row indices, got shape {q.shape}")
+            raise ValueError(
+                f"queries must be a non-empty 1-D array of row indices, got shape {q.shape}"
+            )
         if q.dtype == bool or not np.issubdtype(q.dtype, np.integer):
-            raise TypeError(f"queries must hold integer row indices, got dtype {q.dtype}")
+            raise TypeError(
+                f"queries must hold integer row indices, got dtype {q.dtype}"
+            )
         if q.min() < 0 or q.max() >= n:
-            raise ValueError(f"queries must be row indices in [0, {n - 1}], got values in [{q.min()}, {q.max()}]")
+            raise ValueError(
+                f"queries must be row indices in [0, {n - 1}], got values in [{q.min()}, {q.max()}]"
+            )
     k = int(k)
-    sq = np.sum(x ** 2, axis=1)
+    sq = np.sum(x**2, axis=1)
     hits = 0
     for start in range(0, len(q), int(chunk_size)):
-        rows = q[start:start + int(chunk_size)]
+        rows = q[start : start + int(chunk_size)]
         d = sq[rows, None] + sq[None, :] - 2.0 * (x[rows] @ x.T)
         d[np.arange(len(rows)), rows] = np.inf  # a query is not its own neighbour
         nearest = np.argpartition(d, k - 1, axis=1)[:, :k]
@@ -461,7 +556,9 @@ def precision_at_k(features, labels, k: int = 10, queries=None, chunk_size: int 
 def _basis_matrix(m, name: str) -> np.ndarray:
     arr = as_numeric_array(m, name, "a 2-D array of basis vectors")
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (dimension, k), got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (dimension, k), got shape {arr.shape}"
+        )
     arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values")
@@ -471,7 +568,9 @@ def _basis_matrix(m, name: str) -> np.ndarray:
             "basis vectors as columns, shape (dimension, k)"
         )
     if np.linalg.matrix_rank(arr) < arr.shape[1]:
-        raise ValueError(f"the {arr.shape[1]} columns of {name} are linearly dependent: they span fewer dimensions")
+        raise ValueError(
+            f"the {arr.shape[1]} columns of {name} are linearly dependent: they span fewer dimensions"
+        )
     return arr
 
 
@@ -491,7 +590,9 @@ def principal_angles(a, b, degrees: bool = True) -> np.ndarray:
     a = _basis_matrix(a, "a")
     b = _basis_matrix(b, "b")
     if a.shape[0] != b.shape[0]:
-        raise ValueError(f"a and b must live in the same space: a has {a.shape[0]} rows, b has {b.shape[0]}")
+        raise ValueError(
+            f"a and b must live in the same space: a has {a.shape[0]} rows, b has {b.shape[0]}"
+        )
     if not isinstance(degrees, bool):
         raise TypeError(f"degrees must be True or False, got {degrees!r}")
     angles = subspace_angles(a, b)
