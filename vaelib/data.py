@@ -144,8 +144,8 @@ def as_numeric_array(
 
     The first check of every vaelib function that takes arrays: it rejects strings,
     ``None``, ragged sequences, booleans and non-numeric or complex dtypes with a
-    message naming the argument (``name``) and what it should be (``what``). Shape, size and
-    finiteness are checked by the caller, which knows what it expects.
+    message naming the argument (``name``) and what it should be (``what``). Shape,
+    size and finiteness are checked by the caller, which knows what it expects.
     """
     if isinstance(values, (str, bytes)) or values is None:
         raise TypeError(f"{name} must be {what}, got {type(values).__name__}")

@@ -129,8 +129,8 @@ def show_images(
 # Ten colours for the ten digits: Paul Tol's "muted" qualitative scheme (nine colours
 # designed to stay distinct under common colour-vision deficiencies) plus black,
 # assigned so that digits whose latent regions usually touch (4/7/9, 3/5/8, 2/6) get
-# clearly different colours. Each digit also has its own marker, so the classes stay apart in
-# greyscale print.
+# clearly different colours. Each digit also has its own marker, so the classes stay
+# apart in greyscale print.
 DIGIT_COLOURS = (
     "#332288",  # 0 indigo
     "#88CCEE",  # 1 cyan
