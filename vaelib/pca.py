@@ -14,8 +14,7 @@ import numpy as np
 from scipy.linalg import subspace_angles
 
 from .data import as_numeric_array, check_images
-from .models import build_autoencoder
-from .stats import squared_error_per_image
+from .autoencoder import build_autoencoder, squared_error_per_image
 
 
 # %% ../chapters/02_autoencoders_vs_pca.ipynb #07cf5aa0
