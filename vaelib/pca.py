@@ -13,8 +13,8 @@ import keras
 import numpy as np
 from scipy.linalg import subspace_angles
 
-from .data import as_numeric_array, check_images
 from .autoencoder import build_autoencoder, squared_error_per_image
+from .data import as_numeric_array, check_images
 
 
 # %% ../chapters/02_autoencoders_vs_pca.ipynb #07cf5aa0
