@@ -1,6 +1,7 @@
 import importlib.util
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,12 @@ def built_page(relative: str) -> str:
             pytest.fail(f"{relative} is not built: CI builds the book before pytest")
         pytest.skip(f"build the book first (jupyter-book build .): no {relative}")
     return path
+
+
+def load_script(name: str):
+    """Import ``scripts/<name>.py`` (the scripts are not a package) for testing."""
+    path = Path(ROOT) / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,14 +1,13 @@
 """scripts/bench.py reads myst-nb's records from a build and enforces the limits."""
 
-import importlib.util
 import pickle
 import types
 from pathlib import Path
 
+from conftest import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
-bench = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench)
+bench = load_script("bench")
 
 
 def fake_build(tmp_path, records, toc=("chapters/a", "chapters/b")):

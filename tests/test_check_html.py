@@ -1,16 +1,12 @@
 """scripts/check_html.py must catch the problems it exists to catch."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location(
-    "check_html", ROOT / "scripts" / "check_html.py"
-)
-check_html = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(check_html)
+check_html = load_script("check_html")
 
 PAGE = """<html><head><script src="_static/mathjax/tex-chtml.js"></script></head><body>
 <h1 id="top">Title</h1>{body}</body></html>"""

@@ -1,22 +1,9 @@
 """The chapters are the source of vaelib's teaching code: the exported modules must be
 exactly what a fresh export of the chapters writes (scripts/export.py, nbdev)."""
 
-import importlib.util
-from pathlib import Path
+from conftest import load_script
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _export_module():
-    spec = importlib.util.spec_from_file_location(
-        "export", ROOT / "scripts" / "export.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-export = _export_module()
+export = load_script("export")
 
 
 def test_vaelib_matches_a_fresh_export_of_the_chapters():

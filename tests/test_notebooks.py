@@ -2,29 +2,20 @@
 table of contents, glue names, captions on glued figures, and figure descriptions that
 name digits only through computed values."""
 
-import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 IDS = [p.name for p in NOTEBOOKS]
 
 
-def _load_setup_cell_module():
-    spec = importlib.util.spec_from_file_location(
-        "setup_cell", ROOT / "scripts" / "setup_cell.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-setup_cell = _load_setup_cell_module()
+setup_cell = load_script("setup_cell")
 
 
 def read(path):
