@@ -1,0 +1,185 @@
+"""``fit_once``: ``model.fit`` that reuses an identical earlier run, when asked to.
+
+Chapters 4 and 5 explore the VAE that chapter 3 trains: the same architecture, seed,
+data, optimiser and ``fit`` arguments. Training it again in each chapter keeps every
+notebook runnable on its own (as on Colab) but costs the book build and the tests the
+same training three times. ``fit_once(model, ...)`` is ``model.fit(...)`` with a memory:
+
+- Only when the environment variable ``VAELIB_FIT_CACHE`` names a folder (the book's CI
+  sets it to a fresh, empty folder for each build and each test run). Otherwise it is
+  exactly ``model.fit`` and nothing is written anywhere: a reader's own runs always
+  train.
+- A run is reused only when everything that decides its result is the same: the Keras
+  version and backend, the model's class, configuration and every starting variable
+  (weights and random-generator states), the code of the model's class and of the
+  functions it and its loss call, the optimiser's configuration, the data (hashed
+  bytes) and every ``fit`` argument. A change to any of them trains afresh. So a stale
+  file can never change a page's numbers.
+- Reusing a run restores every variable of the model (including the sampling layer's
+  random-generator state) and of its optimiser, and returns a ``History`` holding the
+  saved per-epoch logs; afterwards the global random seeds are set from the run's key
+  whether it trained or not, so what follows is the same either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import types
+from pathlib import Path
+
+import keras
+import numpy as np
+
+ENV = "VAELIB_FIT_CACHE"
+
+__all__ = ["ENV", "fit_once", "run_key"]
+
+
+def _code_digest(obj, h, seen: set[int]) -> None:
+    """Feed the bytecode of a function/class (and what it calls by name) into ``h``."""
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, type):
+        h.update(obj.__qualname__.encode())
+        for name in sorted(vars(obj)):
+            member = vars(obj)[name]
+            if isinstance(member, (staticmethod, classmethod)):
+                member = member.__func__
+            if isinstance(member, types.FunctionType):
+                h.update(name.encode())
+                _code_digest(member, h, seen)
+        return
+    if not isinstance(obj, types.FunctionType):
+        return
+    module = getattr(obj, "__module__", "") or ""
+    if module.split(".")[0] in ("keras", "numpy", "builtins"):
+        h.update(f"{module}.{obj.__qualname__}".encode())
+        return
+    _hash_code(obj.__code__, h)
+    for name in obj.__code__.co_names:  # functions and classes it calls by name
+        value = obj.__globals__.get(name)
+        if isinstance(value, (types.FunctionType, type)) and not (
+            getattr(value, "__module__", "") or ""
+        ).startswith(("keras", "numpy", "builtins")):
+            _code_digest(value, h, seen)
+
+
+def _hash_code(code: types.CodeType, h) -> None:
+    h.update(code.co_code)
+    h.update(repr(code.co_names).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _hash_code(const, h)
+        else:
+            h.update(repr(const).encode())
+
+
+def _hash_data(value, h) -> None:
+    if value is None:
+        h.update(b"None")
+    elif isinstance(value, (list, tuple)):
+        h.update(f"{type(value).__name__}{len(value)}".encode())
+        for item in value:
+            _hash_data(item, h)
+    elif isinstance(value, dict):
+        for key in sorted(value):
+            h.update(str(key).encode())
+            _hash_data(value[key], h)
+    elif hasattr(value, "shape") and hasattr(value, "dtype"):
+        array = np.ascontiguousarray(keras.ops.convert_to_numpy(value))
+        h.update(f"{array.dtype}{array.shape}".encode())
+        h.update(array.tobytes())
+    elif isinstance(value, (bool, int, float, str)):
+        h.update(repr(value).encode())
+    else:
+        raise TypeError(
+            f"fit_once can only hash arrays, numbers, strings and lists/dicts of them; "
+            f"got {type(value).__name__}"
+        )
+
+
+def run_key(model, x, y=None, **fit_kwargs) -> str:
+    """The hex digest that identifies a training run (see the module's docstring)."""
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if model.optimizer is None:
+        raise ValueError("compile the model before fit_once")
+    if not model.variables:
+        raise ValueError("build the model (call it on a batch) before fit_once")
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{keras.__version__} {keras.backend.backend()}".encode())
+    h.update(type(model).__qualname__.encode())
+    h.update(json.dumps(model.get_config(), sort_keys=True, default=repr).encode())
+    optimizer = model.optimizer.get_config()
+    h.update(json.dumps(optimizer, sort_keys=True, default=repr).encode())
+    for variable in model.variables:
+        h.update(variable.path.encode())
+        h.update(np.ascontiguousarray(keras.ops.convert_to_numpy(variable)).tobytes())
+    seen: set[int] = set()
+    _code_digest(type(model), h, seen)
+    for layer in model._flatten_layers():
+        if type(layer).__module__.split(".")[0] != "keras":
+            _code_digest(type(layer), h, seen)
+    loss = getattr(model, "loss", None)
+    if isinstance(loss, types.FunctionType):
+        _code_digest(loss, h, seen)
+    elif loss is not None:
+        h.update(repr(loss).encode())
+    _hash_data(x, h)
+    _hash_data(y, h)
+    for name in sorted(fit_kwargs):
+        if name in ("verbose", "callbacks"):
+            continue  # they do not change the result
+        h.update(name.encode())
+        _hash_data(fit_kwargs[name], h)
+    return h.hexdigest()
+
+
+def fit_once(model, x, y=None, **fit_kwargs):
+    """``model.fit(x, y, **fit_kwargs)``, or the identical earlier run if one is saved.
+
+    See the module's docstring for when a run is reused. Returns a
+    ``keras.callbacks.History`` whose ``history`` holds the per-epoch logs.
+    """
+    folder = os.environ.get(ENV, "").strip()
+    if not folder:
+        return model.fit(x, y, **fit_kwargs)
+    if fit_kwargs.get("callbacks"):
+        raise ValueError(
+            "fit_once cannot reuse runs that use callbacks; call model.fit instead"
+        )
+    key = run_key(model, x, y, **fit_kwargs)
+    path = Path(folder) / f"{key}.npz"
+    variables = list(model.variables)
+    if path.is_file():
+        with np.load(path, allow_pickle=False) as saved:
+            for i, variable in enumerate(variables):
+                variable.assign(saved[f"model_{i}"])
+            optimizer = model.optimizer
+            if not optimizer.built:
+                optimizer.build(model.trainable_variables)
+            for i, variable in enumerate(optimizer.variables):
+                variable.assign(saved[f"optimizer_{i}"])
+            logs = json.loads(str(saved["history"]))
+        history = keras.callbacks.History()
+        history.set_model(model)
+        history.history = logs
+        history.epoch = list(range(len(next(iter(logs.values()), []))))
+    else:
+        history = model.fit(x, y, **fit_kwargs)
+        arrays = {
+            f"model_{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)
+        }
+        for i, variable in enumerate(model.optimizer.variables):
+            arrays[f"optimizer_{i}"] = keras.ops.convert_to_numpy(variable)
+        logs = {k: [float(v) for v in values] for k, values in history.history.items()}
+        arrays["history"] = np.array(json.dumps(logs))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{key}.{os.getpid()}.npz")
+        np.savez(partial, **arrays)
+        partial.replace(path)
+    keras.utils.set_random_seed(int(key[:8], 16) % (2**31))
+    return history
