@@ -506,6 +506,30 @@ def test_solution_cells_are_the_code_cells_between_start_and_end():
     assert cell_times.solution_cells(notebook(PROSE, CODE)) == set()
 
 
+def test_cell_times_times_code_cells_and_the_solutions_share(tmp_path, capsys):
+    path = tmp_path / "tiny.ipynb"
+    sleep = ("code", "import time\ntime.sleep(0.3)", None)
+    nbformat.write(
+        notebook(
+            EXERCISE,
+            SCRATCH_CELL,
+            START,
+            sleep,
+            ("code", "assert 3", ["remove-cell"]),
+            END,
+        ),
+        path,
+    )
+    cell_times.profile(path, top=10)
+    out = capsys.readouterr().out
+    listed = re.findall(r"^\s+(\d+)\s+([\d.]+)  (.*)$", out, re.M)
+    assert sorted(int(i) for i, _, _ in listed) == [1, 3, 4]  # code cells only
+    seconds = {int(i): float(t) for i, t, _ in listed}
+    assert seconds[3] >= 0.3 and seconds[4] < 0.3
+    solutions = re.search(r"solutions: ([\d.]+) s \(2 cells\), (\d+)% on top", out)
+    assert solutions and float(solutions.group(1)) >= 0.3, out
+
+
 # ---------------------------------------------------------------- the built HTML
 
 
