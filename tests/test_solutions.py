@@ -106,6 +106,16 @@ def parse_blocks(text: str) -> list[Block]:
     return blocks
 
 
+def in_order(blocks: list[Block]):
+    """Blocks in document order, looking inside admonitions and the like (not inside
+    exercises, solutions and code blocks, which are checked whole)."""
+    for block in blocks:
+        yield block
+        if block.name and not block.is_code() and "exercise" not in block.name:
+            if not block.name.startswith("solution"):
+                yield from in_order(block.inner)
+
+
 def directive_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
     """``:key: value`` lines (or a ``---`` YAML block) at the top of a directive."""
     options: dict[str, str] = {}
@@ -204,7 +214,7 @@ def check_solutions(nb) -> Solutions:
             continue
         if cell.cell_type != "markdown":
             continue
-        for block in parse_blocks(cell.source):
+        for block in in_order(parse_blocks(cell.source)):
             label = block.arg.split()[0] if block.arg else ""
             if block.name == "exercise":
                 label = block.options.get("label", "")
@@ -266,7 +276,7 @@ def check_solutions(nb) -> Solutions:
                     )
                 gated = None
             elif gated is not None:
-                no_code([block, *block.walk()], gated["label"], "the executed solution")
+                no_code([block], gated["label"], "the executed solution")
     if gated is not None:
         problems.append(
             f"{found.name(gated['label'])}: {{solution-start}} without {{solution-end}}"
@@ -339,6 +349,15 @@ def test_the_checker_accepts_the_pattern():
     assert found.problems == []
     assert found.exercises == {"ex-add": "Add", "ex-think": "Think"}
     assert found.kinds == {"ex-add": ["executed"], "ex-think": ["prose"]}
+    # an exercise and its prose solution inside an admonition are found too
+    boxed = f"`````{{admonition}} Try this\n{PROSE}\n`````"
+    found = check_solutions(notebook(*replace(GOOD, PROSE, boxed)))
+    assert found.problems == [] and found.kinds["ex-think"] == ["prose"]
+    unhidden = boxed.replace(":class: dropdown\n", "")
+    assert check_solutions(notebook(*replace(GOOD, PROSE, unhidden))).problems == [
+        "exercise 2 ex-think (Think): its solution is not hidden "
+        "(add `:class: dropdown`)"
+    ]
     # the options in a YAML block instead of :key: lines
     yaml_start = START.replace(":class: dropdown\n", "---\nclass: dropdown\n---\n")
     assert check_solutions(notebook(*replace(GOOD, START, yaml_start))).problems == []
@@ -375,8 +394,10 @@ def test_the_checker_rejects_fenced_code_in_a_prose_solution(kind):
 
 
 @pytest.mark.parametrize("kind", FENCED)
-def test_the_checker_rejects_fenced_code_in_an_executed_solution(kind):
-    cells = replace(GOOD, GOOD[5], f"Between.\n\n{FENCED[kind]}")
+@pytest.mark.parametrize("nested", [False, True], ids=["", "in a note"])
+def test_the_checker_rejects_fenced_code_in_an_executed_solution(kind, nested):
+    fenced = f"````{{note}}\n{FENCED[kind]}\n````" if nested else FENCED[kind]
+    cells = replace(GOOD, GOOD[5], f"Between.\n\n{fenced}")
     problems = check_solutions(notebook(*cells)).problems
     assert len(problems) == 1, problems
     assert problems[0].startswith(
