@@ -14,7 +14,16 @@ understands resolved into plain Markdown that Colab and JupyterLab render:
   the HTML), placed in a Markdown cell right after the code cell whose ``glue(...)``
   draws the figure (so it sits under the figure when the notebook runs);
 - admonitions (```` ``` ```` and ``:::`` fences) become block quotes with a bold title;
-  exercises a bold "Exercise N (title)" line; solutions ``<details>`` blocks;
+  exercises a "### Exercise N (title)" heading (numbered as in the HTML); prose
+  solutions (``{solution}``) ``<details>`` blocks;
+- executed solutions (the gated ``{solution-start} label`` ... ``{solution-end}``
+  around code cells) become a "#### Solution to Exercise N (title)" heading that opens
+  a new Markdown cell marked ``jp-MarkdownHeadingCollapsed`` (JupyterLab folds the
+  section, down to the next exercise's heading), their code cells are folded like the
+  hidden ones below (outputs stay visible when run), and ``{solution-end}`` a closing
+  line; what follows it in the same cell starts a new cell, outside the fold. The
+  learner's "your code here" cell before a solution (tag ``exercise-scratch``) is kept
+  open, although the HTML removes it;
 - ``{term}`` links to the published glossary, ``{cite}``/``{cite:t}``/``{cite:p}`` to
   "Author (year)" text linking to the published bibliography (``references.bib``, read
   with pybtex), ``{numref}``/``{ref}``/``{doc}`` to plain text with a link;
@@ -57,6 +66,14 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CAPTION_TAG = "figure-caption"  # tag of the Markdown cell holding one caption
+SCRATCH_TAG = "exercise-scratch"  # the learner's empty cell before a solution
+HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
+COLLAPSED = "jp-MarkdownHeadingCollapsed"  # JupyterLab: the heading's section folded
+# A Markdown cell is cut where an executed solution opens and after it closes (an HTML
+# comment, so the text still renders if it is ever left in)
+CELL_BREAK = "\n\n<!-- reader-notebooks: new cell -->\n\n"
+SOLUTION_HEADING = "#### Solution to "
+SOLUTION_END = "*End of the solution.*"
 NOTE_MARK = "Numbers in the text are from the run that built the published book"
 
 ADMONITIONS = {
@@ -252,6 +269,8 @@ class Context:
     titles: dict[str, str] = field(default_factory=dict)  # docname -> title
     problems: list[str] = field(default_factory=list)
     exercise_count: int = 0
+    exercises: dict[str, str] = field(default_factory=dict)  # label -> "Exercise 1 (T)"
+    solution: str | None = None  # label of the executed solution open at this point
 
     def url(self, docname: str, anchor: str = "") -> str:
         return self.base_url + docname + ".html" + (f"#{anchor}" if anchor else "")
@@ -515,13 +534,28 @@ def _directive(block: Directive, ctx: Context, figures: list[Figure]) -> str:
         title = " ".join(number.split())
         if block.arg:
             title += f" ({resolve_inline(block.arg, ctx)})"
-        title = f"**{title}**"
+        if label:
+            ctx.exercises[label] = title
         anchor = f'<a id="{label}"></a>' if label else ""
         body = resolve_markdown(block.body, ctx, figures)
-        return f"{anchor}{title}\n\n{body}".strip()
+        return f"### {anchor}{title}\n\n{body}".strip()
     if name == "solution":
         body = resolve_markdown(block.body, ctx, figures)
-        return f"<details>\n<summary>Solution</summary>\n\n{body}\n\n</details>"
+        summary = f"Solution to {_solution_to(block, ctx)}"
+        return f"<details>\n<summary>{summary}</summary>\n\n{body}\n\n</details>"
+    if name == "solution-start":
+        if ctx.solution is not None:
+            ctx.problems.append(
+                f"{ctx.docname}: {{solution-start}} {block.arg} inside the solution "
+                f"to {ctx.solution}"
+            )
+        ctx.solution = block.arg.split()[0] if block.arg else ""
+        return f"{CELL_BREAK}{SOLUTION_HEADING}{_solution_to(block, ctx)}"
+    if name == "solution-end":
+        if ctx.solution is None:
+            ctx.problems.append(f"{ctx.docname}: {{solution-end}} without a start")
+        ctx.solution = None
+        return f"{SOLUTION_END}{CELL_BREAK}"
     if name in ADMONITIONS or name.startswith("admonition"):
         if name == "admonition" or name == "dropdown":
             title = block.arg or "Note"
@@ -538,6 +572,17 @@ def _directive(block: Directive, ctx: Context, figures: list[Figure]) -> str:
         return f"(see the [published book]({ctx.url(ctx.docname)}))"
     ctx.problems.append(f"{ctx.docname}: unknown directive {{{name}}}")
     return _quote(block.arg or name.capitalize(), resolve_markdown(block.body, ctx))
+
+
+def _solution_to(block: Directive, ctx: Context) -> str:
+    """ "Exercise 2 (Title)": the heading of the exercise a solution names."""
+    label = block.arg.split()[0] if block.arg else ""
+    if label not in ctx.exercises:
+        ctx.problems.append(
+            f"{ctx.docname}: solution to {label!r}, no exercise above has that label"
+        )
+        return "the exercise"
+    return ctx.exercises[label]
 
 
 # --------------------------------------------------------------------------- notebook
@@ -568,12 +613,35 @@ def caption_markdown(fig: Figure, ctx: Context) -> str:
     return f"{anchor}{head}{fig.caption}".strip()
 
 
-def hidden_title(code: str) -> str:
+def hidden_title(
+    code: str, default: str = "Hidden in the book: checks and glued values"
+):
     """The title a folded cell shows: its first comment, or what such cells do."""
     first = code.lstrip().split("\n", 1)[0]
     if first.startswith("#") and not first.startswith("#|"):
         return first.lstrip("# ").rstrip(".")
-    return "Hidden in the book: checks and glued values"
+    return default
+
+
+def fold(code: str, meta: dict, title: str) -> str:
+    """Fold a code cell (not remove it: the notebook needs it): JupyterLab folds
+    ``source_hidden`` cells, Colab shows a "form" cell as its ``#@title`` only. Both
+    keep showing the cell's outputs."""
+    meta["jupyter"] = {"source_hidden": True}
+    meta["cellView"] = "form"
+    return f"#@title {title}\n{code}"
+
+
+def markdown_cells(text: str) -> list[nbformat.NotebookNode]:
+    """One resolved Markdown cell, cut where an executed solution opens and closes;
+    the piece that opens with the solution's heading is folded in JupyterLab."""
+    cells = []
+    for piece in text.split(CELL_BREAK.strip()):
+        piece = piece.strip("\n")
+        if piece.strip():
+            meta = {COLLAPSED: True} if piece.startswith(SOLUTION_HEADING) else {}
+            cells.append(nbformat.v4.new_markdown_cell(piece, metadata=meta))
+    return cells
 
 
 def reader_notebook(source, ctx: Context, executed=None) -> nbformat.NotebookNode:
@@ -582,6 +650,7 @@ def reader_notebook(source, ctx: Context, executed=None) -> nbformat.NotebookNod
     after: dict[int, list[str]] = {}
     cells: list[tuple[int, nbformat.NotebookNode]] = []
     noted = False
+    ctx.solution = None
     for index, cell in enumerate(source.cells):
         if cell.cell_type == "markdown":
             figures: list[Figure] = []
@@ -599,21 +668,25 @@ def reader_notebook(source, ctx: Context, executed=None) -> nbformat.NotebookNod
                     )
                     drawn = index
                 after.setdefault(drawn, []).append(caption_markdown(fig, ctx))
-            if text.strip():
-                cells.append((index, nbformat.v4.new_markdown_cell(text)))
+            cells += [(index, piece) for piece in markdown_cells(text)]
         elif cell.cell_type == "code":
             tags = list(cell.metadata.get("tags", []))
             meta = {"tags": tags} if tags else {}
             code = cell.source
-            if {"remove-cell", "remove-input", "hide-input", "hide-cell"} & set(tags):
-                # folded, not removed (the notebook needs them): JupyterLab folds
-                # source_hidden cells, Colab shows a "form" cell as its #@title only
-                meta["jupyter"] = {"source_hidden": True}
-                meta["cellView"] = "form"
-                code = f"#@title {hidden_title(code)}\n{code}"
+            if SCRATCH_TAG in tags:
+                pass  # the learner types here: open, although the HTML removes it
+            elif HIDDEN_TAGS & set(tags):
+                code = fold(code, meta, hidden_title(code))
+            elif ctx.solution is not None:  # a solution's code, shown when opened
+                code = fold(code, meta, hidden_title(code, "Solution code"))
             cells.append((index, nbformat.v4.new_code_cell(code, metadata=meta)))
         else:
             cells.append((index, nbformat.v4.new_raw_cell(cell.source)))
+    if ctx.solution is not None:
+        ctx.problems.append(
+            f"{ctx.docname}: {{solution-start}} {ctx.solution} has no {{solution-end}}"
+        )
+        ctx.solution = None
     result = []
     for index, cell in cells:
         result.append(cell)

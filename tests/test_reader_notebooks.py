@@ -21,6 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import cell_times  # noqa: E402
 import reader_notebooks as rn  # noqa: E402
 
 BASE = "https://vae-book.github.io/autoencoders-to-vaes/"
@@ -256,18 +257,31 @@ def test_exercise_heading_and_collapsed_solution_with_code():
         "w = [0.8, 0.2]\n```\n\nMean {glue:text}`m:.2f`.\n````"
     )
     assert rn.resolve_markdown(text, ctx) == (
-        '<a id="ch5-ex-w"></a>**Exercise 5.1 (Unequal weights)**\n\nChange the weights.'
-        "\n\n<details>\n<summary>Solution</summary>\n\nThe mean is 1.\n\n```python\n"
-        "w = [0.8, 0.2]\n```\n\nMean 0.03.\n\n</details>"
+        '### <a id="ch5-ex-w"></a>Exercise 5.1 (Unequal weights)\n\n'
+        "Change the weights.\n\n<details>\n"
+        "<summary>Solution to Exercise 5.1 (Unequal weights)</summary>\n\n"
+        "The mean is 1.\n\n```python\nw = [0.8, 0.2]\n```\n\nMean 0.03.\n\n</details>"
     )
+    assert ctx.problems == []
 
 
 def test_exercises_without_a_built_number_are_counted():
     ctx = context()
     text = "```{exercise}\nA.\n```\n\n```{exercise} B\nB.\n```"
     assert rn.resolve_markdown(text, ctx) == (
-        "**Exercise 1**\n\nA.\n\n**Exercise 2 (B)**\n\nB."
+        "### Exercise 1\n\nA.\n\n### Exercise 2 (B)\n\nB."
     )
+
+
+def test_a_solution_to_an_unknown_exercise_is_reported():
+    ctx = context()
+    text = "```{solution} ex-gone\n:class: dropdown\nWhy.\n```"
+    assert rn.resolve_markdown(text, ctx) == (
+        "<details>\n<summary>Solution to the exercise</summary>\n\nWhy.\n\n</details>"
+    )
+    assert ctx.problems == [
+        "chapters/03_vae: solution to 'ex-gone', no exercise above has that label"
+    ]
 
 
 # ----------------------------------------------------------------- notebooks
@@ -362,6 +376,133 @@ def test_a_figure_nobody_draws_is_reported():
     assert ctx.problems == ["chapters/03_vae: no code cell above draws figure 'fig_c'"]
 
 
+SCRATCH = '# Exercise "Add": your code here. (The solution below runs without it.)'
+GATED = (
+    (
+        "markdown",
+        "## Exercises\n\n```{exercise} Add\n:label: ex-add\nAdd 1 and 2.\n```",
+        None,
+    ),
+    ("code", SCRATCH, ["remove-cell", "exercise-scratch"]),
+    (
+        "markdown",
+        "```{solution-start} ex-add\n:class: dropdown\n```\n\nWhy: {glue:text}`s`.",
+        None,
+    ),
+    ("code", "total = 1 + 2\nprint(total)", None),
+    ("code", 'glue("s", total, display=False)\nassert total == 3', ["remove-cell"]),
+    ("markdown", "Between the cells.", None),
+    ("code", "# Check the sum\ntotal", None),
+    (
+        "markdown",
+        "So it is {glue:text}`s`.\n\n```{solution-end}\n```\n\n"
+        "```{exercise} Think\n:label: ex-think\nThink.\n```\n\n"
+        "```{solution} ex-think\n:class: dropdown\nBecause.\n```",
+        None,
+    ),
+    ("code", "after = 1", None),
+    ("markdown", "## Summary", None),
+)
+
+
+def heading_level(cell) -> int:
+    """A Markdown cell's level as JupyterLab's collapsing sees it: its highest heading
+    (7: no heading)."""
+    levels = [len(m) for m in re.findall(r"^(#{1,6}) ", cell.source, re.M)]
+    return min(levels, default=7) if cell.cell_type == "markdown" else 7
+
+
+def folded_under(nb, index: int) -> list[int]:
+    """The cells JupyterLab hides when the heading cell at ``index`` is collapsed: those
+    after it, up to the next cell with a heading of the same or a higher level."""
+    level = heading_level(nb.cells[index])
+    end = index + 1
+    while end < len(nb.cells) and heading_level(nb.cells[end]) > level:
+        end += 1
+    return list(range(index + 1, end))
+
+
+def test_executed_solution_becomes_a_folded_section_after_an_open_scratch_cell():
+    ctx = context(glue={"s": "3"}, numbers={"ex-add": "Exercise 3.2 "})
+    nb = rn.reader_notebook(chapter(*GATED), ctx)
+    assert ctx.problems == []
+    cells = nb.cells[1:]  # after the note on the published numbers
+    assert [(c.cell_type, c.source.split("\n")[0]) for c in cells] == [
+        ("markdown", "## Exercises"),
+        ("code", SCRATCH),
+        ("markdown", "#### Solution to Exercise 3.2 (Add)"),
+        ("code", "#@title Solution code"),
+        ("code", "#@title Hidden in the book: checks and glued values"),
+        ("markdown", "Between the cells."),
+        ("code", "#@title Check the sum"),
+        ("markdown", "So it is 3."),
+        ("markdown", '### <a id="ex-think"></a>Exercise 2 (Think)'),
+        ("code", "after = 1"),
+        ("markdown", "## Summary"),
+    ]
+    exercise, scratch, heading, solution, check, between, last, end = cells[:8]
+    assert exercise.source == (
+        '## Exercises\n\n### <a id="ex-add"></a>Exercise 3.2 (Add)\n\nAdd 1 and 2.'
+    )
+    # the learner's cell: open (the HTML removes it), runs as a no-op
+    assert scratch.source == SCRATCH and "jupyter" not in scratch.metadata
+    assert scratch.metadata["tags"] == ["remove-cell", "exercise-scratch"]
+    # the solution: a heading JupyterLab keeps folded, over exactly the solution
+    assert heading.source == "#### Solution to Exercise 3.2 (Add)\n\nWhy: 3."
+    assert heading.metadata == {rn.COLLAPSED: True}
+    assert [nb.cells[i] for i in folded_under(nb, 3)] == cells[3:8]
+    for cell in (solution, check, last):  # code folded, outputs left visible
+        assert cell.metadata["jupyter"] == {"source_hidden": True}
+        assert cell.metadata["cellView"] == "form"
+    assert solution.source == "#@title Solution code\ntotal = 1 + 2\nprint(total)"
+    assert last.source == "#@title Check the sum\n# Check the sum\ntotal"
+    assert end.source == "So it is 3.\n\n" + rn.SOLUTION_END
+    assert all(rn.COLLAPSED not in c.metadata for c in cells if c is not heading)
+    # after the solution: a prose solution stays <details>, code is open again
+    assert cells[8].source.endswith(
+        "<details>\n<summary>Solution to Exercise 2 (Think)</summary>\n\nBecause."
+        "\n\n</details>"
+    )
+    assert "jupyter" not in cells[9].metadata
+    assert all(rn.CELL_BREAK.strip() not in c.source for c in cells)
+    nbformat.validate(nb)
+
+
+def test_solution_markers_left_open_or_unopened_are_reported():
+    start = "```{solution-start} ex-a\n:class: dropdown\n```"
+    end = "```{solution-end}\n```"
+    exercise = "```{exercise}\n:label: ex-a\nDo.\n```"
+    for cells, problem in [
+        ([exercise, start, "x = 1"], "{solution-start} ex-a has no {solution-end}"),
+        ([exercise, end], "{solution-end} without a start"),
+        ([exercise, start, start, end], "{solution-start} ex-a inside the solution"),
+    ]:
+        ctx = context()
+        rn.reader_notebook(
+            chapter(
+                *[("code" if c == "x = 1" else "markdown", c, None) for c in cells]
+            ),
+            ctx,
+        )
+        assert len(ctx.problems) == 1 and problem in ctx.problems[0], ctx.problems
+
+
+def test_solution_markers_are_not_unknown_directives():
+    ctx = context()
+    text = (
+        "```{exercise}\n:label: ex-a\nDo.\n```\n\n"
+        "```{solution-start} ex-a\n:class: dropdown\n```\n\nWhy.\n\n"
+        "```{solution-end}\n```\n\nAfter."
+    )
+    resolved = rn.resolve_markdown(text, ctx)
+    assert ctx.problems == []
+    assert [p.strip() for p in resolved.split(rn.CELL_BREAK.strip())] == [
+        '### <a id="ex-a"></a>Exercise 1\n\nDo.',
+        "#### Solution to Exercise 1\n\nWhy.\n\n" + rn.SOLUTION_END,
+        "After.",
+    ]
+
+
 def NOTE_IN(text: str) -> bool:
     return rn.NOTE_MARK in text
 
@@ -394,10 +535,13 @@ def readers(tmp_path_factory):
 
 
 def image_outputs(nb) -> int:
+    """Images the run shows outside executed solutions (a solution's figure is shown
+    inline, in its dropdown, not through a captioned {glue:figure})."""
+    in_solutions = cell_times.solution_cells(nb)
     return sum(
         1
-        for cell in nb.cells
-        if cell.cell_type == "code"
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and index not in in_solutions
         for output in cell.get("outputs", [])
         if any(k.startswith("image/") for k in output.get("data", {}))
     )
