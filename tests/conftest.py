@@ -1,6 +1,8 @@
+import atexit
 import importlib.util
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,14 @@ if "KERAS_BACKEND" not in os.environ:
     os.environ["KERAS_BACKEND"] = (
         "tensorflow" if importlib.util.find_spec("tensorflow") else "jax"
     )
+
+# Chapters 4 and 5 train the same autoencoder and VAE as chapter 3; with a cache folder,
+# vaelib.cache.fit_once lets them reuse chapter 3's identical runs (nbval runs the
+# chapters in order). A fresh folder for every test session, so nothing is stale.
+if not os.environ.get("VAELIB_FIT_CACHE"):
+    _fit_cache = tempfile.mkdtemp(prefix="vaelib-fit-cache-")
+    os.environ["VAELIB_FIT_CACHE"] = _fit_cache
+    atexit.register(shutil.rmtree, _fit_cache, ignore_errors=True)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

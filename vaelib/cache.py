@@ -23,6 +23,7 @@ same training three times. ``fit_once(model, ...)`` is ``model.fit(...)`` with a
 
 from __future__ import annotations
 
+import dis
 import hashlib
 import json
 import os
@@ -34,7 +35,7 @@ import numpy as np
 
 ENV = "VAELIB_FIT_CACHE"
 
-__all__ = ["ENV", "fit_once", "run_key"]
+__all__ = ["ENV", "fit_once", "run_key", "run_parts"]
 
 
 def _code_digest(obj, h, seen: set[int]) -> None:
@@ -59,12 +60,29 @@ def _code_digest(obj, h, seen: set[int]) -> None:
         h.update(f"{module}.{obj.__qualname__}".encode())
         return
     _hash_code(obj.__code__, h)
-    for name in obj.__code__.co_names:  # functions and classes it calls by name
+    for name in sorted(_global_names(obj.__code__)):  # what it calls by name
         value = obj.__globals__.get(name)
         if isinstance(value, (types.FunctionType, type)) and not (
             getattr(value, "__module__", "") or ""
         ).startswith(("keras", "numpy", "builtins")):
             _code_digest(value, h, seen)
+
+
+def _global_names(code: types.CodeType) -> set[str]:
+    """The global names a code object (and the code nested in it) reads.
+
+    Not ``co_names``, which also holds attribute names: ``self.encoder`` must not bring
+    in a notebook's global function that happens to be called ``encoder``.
+    """
+    names = {
+        ins.argval
+        for ins in dis.get_instructions(code)
+        if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME")
+    }
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
 
 
 def _hash_code(code: types.CodeType, h) -> None:
@@ -101,41 +119,102 @@ def _hash_data(value, h) -> None:
         )
 
 
-def run_key(model, x, y=None, **fit_kwargs) -> str:
-    """The hex digest that identifies a training run (see the module's docstring)."""
+def _canonical(config):
+    """``config`` with layer, model and optimizer names replaced by their order.
+
+    Keras numbers names automatically (``dense_3``, ``rm_sprop_1``) by how many objects
+    the process made before; names do not change what training computes. Modules are
+    dropped too: a class defined in a notebook and the same class exported to vaelib
+    differ only in their module, and their code is hashed separately.
+    """
+    names: dict[str, str] = {}
+
+    def collect(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "name" and isinstance(item, str):
+                    names.setdefault(item, f"name{len(names)}")
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    def rename(value):
+        if isinstance(value, dict):  # "module": a class from a notebook is __main__'s
+            return {k: rename(v) for k, v in value.items() if k != "module"}
+        if isinstance(value, list):
+            return [rename(item) for item in value]
+        if isinstance(value, str):
+            return names.get(value, value)
+        return value
+
+    collect(config)
+    return json.dumps(rename(config), sort_keys=True, default=repr)
+
+
+def run_parts(model, x, y=None, **fit_kwargs) -> dict[str, str]:
+    """A digest of each thing that decides a training run (see the module's docstring).
+
+    Saved beside each run, so that two runs that should have matched can be compared.
+    """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    if model.optimizer is None:
+    if getattr(model, "optimizer", None) is None:
         raise ValueError("compile the model before fit_once")
     if not model.variables:
         raise ValueError("build the model (call it on a batch) before fit_once")
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{keras.__version__} {keras.backend.backend()}".encode())
-    h.update(type(model).__qualname__.encode())
-    h.update(json.dumps(model.get_config(), sort_keys=True, default=repr).encode())
-    optimizer = model.optimizer.get_config()
-    h.update(json.dumps(optimizer, sort_keys=True, default=repr).encode())
-    for variable in model.variables:
-        h.update(variable.path.encode())
-        h.update(np.ascontiguousarray(keras.ops.convert_to_numpy(variable)).tobytes())
-    seen: set[int] = set()
-    _code_digest(type(model), h, seen)
-    for layer in model._flatten_layers():
-        if type(layer).__module__.split(".")[0] != "keras":
-            _code_digest(type(layer), h, seen)
-    loss = getattr(model, "loss", None)
-    if isinstance(loss, types.FunctionType):
-        _code_digest(loss, h, seen)
-    elif loss is not None:
-        h.update(repr(loss).encode())
-    _hash_data(x, h)
-    _hash_data(y, h)
-    for name in sorted(fit_kwargs):
-        if name in ("verbose", "callbacks"):
-            continue  # they do not change the result
-        h.update(name.encode())
-        _hash_data(fit_kwargs[name], h)
-    return h.hexdigest()
+
+    def digest(feed) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        feed(h)
+        return h.hexdigest()
+
+    def variables(h):
+        for variable in model.variables:
+            h.update(f"{variable.dtype}{tuple(variable.shape)}".encode())
+            array = keras.ops.convert_to_numpy(variable)
+            h.update(np.ascontiguousarray(array).tobytes())
+
+    def code(h):
+        seen: set[int] = set()
+        _code_digest(type(model), h, seen)
+        for layer in model._flatten_layers():
+            if type(layer).__module__.split(".")[0] != "keras":
+                _code_digest(type(layer), h, seen)
+        loss = getattr(model, "loss", None)
+        if isinstance(loss, types.FunctionType):
+            _code_digest(loss, h, seen)
+        elif loss is not None:
+            h.update(repr(loss).encode())
+
+    def arguments(h):
+        for name in sorted(fit_kwargs):
+            if name in ("verbose", "callbacks"):
+                continue  # they do not change the result
+            h.update(name.encode())
+            _hash_data(fit_kwargs[name], h)
+
+    return {
+        "keras": f"{keras.__version__} {keras.backend.backend()}",
+        "class": type(model).__qualname__,
+        "config": digest(lambda h: h.update(_canonical(model.get_config()).encode())),
+        "optimizer": digest(
+            lambda h: h.update(_canonical(model.optimizer.get_config()).encode())
+        ),
+        "variables": digest(variables),
+        "code": digest(code),
+        "x": digest(lambda h: _hash_data(x, h)),
+        "y": digest(lambda h: _hash_data(y, h)),
+        "fit": digest(arguments),
+    }
+
+
+def run_key(model, x, y=None, **fit_kwargs) -> str:
+    """The hex digest that identifies a training run (see the module's docstring)."""
+    parts = run_parts(model, x, y, **fit_kwargs)
+    return hashlib.blake2b(
+        json.dumps(parts, sort_keys=True).encode(), digest_size=16
+    ).hexdigest()
 
 
 def fit_once(model, x, y=None, **fit_kwargs):
@@ -151,7 +230,10 @@ def fit_once(model, x, y=None, **fit_kwargs):
         raise ValueError(
             "fit_once cannot reuse runs that use callbacks; call model.fit instead"
         )
-    key = run_key(model, x, y, **fit_kwargs)
+    parts = run_parts(model, x, y, **fit_kwargs)
+    key = hashlib.blake2b(
+        json.dumps(parts, sort_keys=True).encode(), digest_size=16
+    ).hexdigest()
     path = Path(folder) / f"{key}.npz"
     variables = list(model.variables)
     if path.is_file():
@@ -181,5 +263,6 @@ def fit_once(model, x, y=None, **fit_kwargs):
         partial = path.with_name(f"{key}.{os.getpid()}.npz")
         np.savez(partial, **arrays)
         partial.replace(path)
+        path.with_suffix(".json").write_text(json.dumps(parts, indent=1) + "\n")
     keras.utils.set_random_seed(int(key[:8], 16) % (2**31))
     return history
