@@ -7,6 +7,7 @@ __all__ = ["build_digit_classifier", "train_digit_classifier", "read_digits"]
 import keras
 import numpy as np
 
+from .cache import fit_once
 from .data import check_images
 
 
@@ -33,7 +34,8 @@ def train_digit_classifier(x, y, epochs: int = 3, seed: int = 0) -> keras.Model:
     keras.utils.set_random_seed(seed)
     model = build_digit_classifier()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    model.fit(x, y, epochs=epochs, batch_size=256, verbose=0)
+    # model.fit, or an identical earlier run of the same build (see vaelib.cache)
+    fit_once(model, x, y, epochs=epochs, batch_size=256, verbose=0)
     return model
 
 
