@@ -479,3 +479,23 @@ def test_phone_text_px_agrees_with_the_saved_png():
         plots.phone_text_px("figure")
     with pytest.raises(ValueError, match="positive"):
         plots.phone_text_px(plt.figure(), column_px=0)
+
+
+def test_check_html_does_not_measure_a_redirect_page(tmp_path):
+    """index.html of a Jupyter Book only moves the reader on to the root page: the HTML
+    check skips it (measuring it raced the redirect), and measures the root page."""
+    chromium = check_html.find_chromium()
+    if chromium is None:
+        pytest.skip("needs Debian's chromium")
+    html = tmp_path / "html"
+    html.mkdir()
+    (html / "index.html").write_text(
+        '<meta http-equiv="Refresh" content="0; url=intro.html" />'
+    )
+    wide = "<main style='width: 300px'><pre style='overflow: auto'>" + "x" * 200
+    (html / "intro.html").write_text(f"<html><body>{wide}</pre></main></body></html>")
+    pages = {p: check_html.parse(p) for p in sorted(html.glob("*.html"))}
+    assert pages[html / "index.html"].redirect
+    assert not pages[html / "intro.html"].redirect
+    (problem,) = check_html.browser_checks(chromium, html, pages)
+    assert problem.startswith("intro.html: code block scrolls sideways")
