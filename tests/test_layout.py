@@ -1,4 +1,4 @@
-"""The built book reads well on a laptop and on a phone (issue 17),: headless Chromium.
+"""Issue 17: the built book reads well on a laptop and on a phone (headless Chromium).
 
 Over every page of the book (``_build/html``; skipped when the book is not built,
 failed in CI, which builds before pytest):
@@ -64,6 +64,15 @@ return Array.from(document.querySelectorAll("figure img, .cell_output img")).map
   });
 """
 
+# The accessible name of each dropdown's button (sphinx-togglebutton), with its title.
+TOGGLE_NAMES_JS = """
+return Array.from(document.querySelectorAll(".admonition .toggle-button")).map(
+  (b) => [
+    b.getAttribute("aria-label") || "",
+    (b.closest(".admonition-title") || b).textContent.replace(/\\s+/g, " ").trim(),
+  ]);
+"""
+
 AXE_RUN_JS = """
 return axe.run(document, {resultTypes: ["violations"]}).then((r) =>
   r.violations.map((v) => ({
@@ -125,12 +134,10 @@ def helper_fonts(base: float) -> dict[str, float]:
     """The smallest font size (pt) each function of vaelib sets, by function name."""
     found = {}
     for module in (Path(ROOT) / "vaelib").glob("*.py"):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        text = module.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-                sizes = font_sizes(
-                    ast.get_source_segment(module.read_text(), node), base
-                )
+                sizes = font_sizes(ast.get_source_segment(text, node), base)
                 if sizes:
                     found[node.name] = min(sizes)
     return found
@@ -331,6 +338,7 @@ def book():
                 entry = result.setdefault(rel, {})
                 entry[f"wide_{size[0]}"] = found["wide"]
                 entry[f"axe_{size[0]}"] = run_axe(driver, source)
+                entry["toggles"] = driver.execute_script(TOGGLE_NAMES_JS)
                 if phone:
                     images = driver.execute_script(FIGURES_JS)
                     entry["figures"] = figure_text(page, images, code, helpers, base)
@@ -452,6 +460,14 @@ def test_axe_finds_no_critical_or_serious_violation(book):
         for t in v["targets"]
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_every_dropdown_button_says_what_it_opens(book):
+    toggles = [(rel, *t) for rel, e in book.items() for t in e["toggles"]]
+    assert toggles, "no dropdown found: the chapters have solutions"
+    for rel, name, title in toggles:
+        assert name and name != "Toggle hidden content", (rel, title)
+        assert name == title, (rel, name, title)  # the name is the visible title
 
 
 def test_phone_screenshots_of_chapters_3_and_4(book):
