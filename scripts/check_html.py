@@ -10,7 +10,9 @@
    headless Chromium renders each page and must produce at least as many
    ``<mjx-container>`` elements as the page has maths nodes.
 5. Nothing scrolls sideways: in the same browser, at 1280 px wide, no code cell, output
-   (any ``pre``) or display equation is wider than its box.
+   (any ``pre``) or display equation is wider than its box. ``tests/test_layout.py``
+   runs the same measurement (``MEASURE_JS``) through selenium at 1280 px (with a
+   scrollbar, so 15 px stricter) and on a 390 px phone, and runs axe-core.
 
 The browser is Debian's ``chromium``, driven over the DevTools protocol on a pipe (no
 driver, no download). The table of contents and ``_config.yml`` are read from the book
@@ -46,9 +48,12 @@ class Page(HTMLParser):
         self.classes: list[str] = []
         self.math_nodes = 0
         self.text: list[str] = []
+        self.redirect = False  # <meta http-equiv="refresh">: a page that moves on
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "refresh":
+            self.redirect = True
         if "id" in a:
             self.ids.add(a["id"])
         if tag == "a" and "name" in a:
@@ -107,7 +112,14 @@ WIDE_SELECTOR = 'pre, div.math, mjx-container[display="true"]'
 
 # Run in each page once it has loaded: wait for MathJax to finish typesetting, open
 # every collapsed block (hidden solutions, toggled cells) so that it is measured too,
-# then count MathJax's output and list every block wider than its box.
+# then count MathJax's output and list every block wider than its box. This is the one
+# measurement of block widths: tests/test_layout.py runs it too (through selenium, at
+# 1280 px and on a 390 px phone). For each cut block it also says whether the reader
+# can see that it is cut: ``scrolls`` (overflow-x auto or scroll, so the rest can be
+# reached) and ``cue`` (it scrolls and shows it: a faded edge, the mask that
+# _static/scroll-cue.css puts on cut blocks, or a scrollbar that takes room, as desktop
+# browsers draw; phones draw none until one scrolls). ``where`` is the id of the
+# nearest enclosing element that has one (a section, a figure, a solution).
 MEASURE_JS = """
 (async () => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -120,7 +132,8 @@ MEASURE_JS = """
   document.querySelectorAll(".toggle-hidden").forEach((e) =>
     e.classList.remove("toggle-hidden"));
   if (document.fonts) await document.fonts.ready;
-  await sleep(50);
+  window.dispatchEvent(new Event("resize"));  // blocks just opened are re-measured
+  await sleep(100);
   const sel = SELECTOR;
   const wide = [];
   for (const el of document.querySelectorAll(sel)) {
@@ -133,7 +146,15 @@ MEASURE_JS = """
     else if (el.matches("div.math, mjx-container")) kind = "display equation";
     else if (el.tagName === "PRE") kind = "code block";
     const text = (el.textContent || "").trim().split("\\n")[0].slice(0, 60);
-    wide.push({el, kind, text, scroll: el.scrollWidth, client: el.clientWidth});
+    const css = getComputedStyle(el);
+    const scrolls = /auto|scroll/.test(css.overflowX);
+    const masked = [css.maskImage, css.webkitMaskImage].some((m) => m && m !== "none");
+    const border = parseFloat(css.borderTopWidth) + parseFloat(css.borderBottomWidth);
+    const bar = el.offsetHeight - el.clientHeight - border >= 3;
+    const cue = scrolls && (masked || bar);
+    const where = el.parentElement && el.parentElement.closest("[id]");
+    wide.push({el, kind, text, scroll: el.scrollWidth, client: el.clientWidth,
+               scrolls, cue, where: where ? where.id : ""});
   }
   return JSON.stringify({
     typeset: document.querySelectorAll("mjx-container").length,
@@ -304,6 +325,8 @@ def browser_checks(chromium: str, html: Path, pages: dict[Path, Page]) -> list[s
     with browser:
         for path, page in pages.items():
             rel = path.relative_to(html)
+            if page.redirect:  # index.html: its target is measured in its own right
+                continue
             try:
                 found = browser.measure(path)
             except (OSError, RuntimeError, TimeoutError) as exc:

@@ -28,8 +28,13 @@ if not os.environ.get("VAELIB_FIT_CACHE"):
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def headless_chromium(width: int = 1280, height: int = 900):
-    """Debian's Chromium driven by chromedriver (selenium), or skip; CI must have it."""
+def headless_chromium(width: int = 1280, height: int = 900, phone: bool = False):
+    """Debian's Chromium driven by chromedriver (selenium), or skip; CI must have it.
+
+    ``phone=True`` emulates a phone of that size (``width`` x ``height`` CSS px): a
+    mobile viewport (the page's ``<meta name="viewport">`` applies, scrollbars overlay
+    the content as on a phone) at 2 device pixels per CSS pixel.
+    """
     chrome = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_path = shutil.which("chromedriver")
     try:
@@ -50,7 +55,13 @@ def headless_chromium(width: int = 1280, height: int = 900):
     )
     for flag in flags.split():
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    if phone:
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 2}
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {**metrics, "mobile": True}
+        )
+    return driver
 
 
 def built_page(relative: str) -> str:
@@ -61,6 +72,31 @@ def built_page(relative: str) -> str:
             pytest.fail(f"{relative} is not built: CI builds the book before pytest")
         pytest.skip(f"build the book first (jupyter-book build .): no {relative}")
     return path
+
+
+def built_book() -> Path:
+    """The built book's ``_build/html``, or skip (fail in CI, which builds first)."""
+    html = Path(ROOT) / "_build" / "html"
+    if not (html / "intro.html").is_file():
+        if os.environ.get("CI"):
+            pytest.fail("the book is not built: CI builds the book before pytest")
+        pytest.skip("build the book first (jupyter-book build .): no _build/html")
+    return html
+
+
+def book_pages(html: Path) -> list[Path]:
+    """Every page of the book in ``_toc.yml`` (root, chapters, back matter), built."""
+    import yaml
+
+    toc = yaml.safe_load((Path(ROOT) / "_toc.yml").read_text())
+    names = [toc["root"]]
+    for part in [toc, *toc.get("parts", [])]:
+        names += [c["file"] for c in part.get("chapters", []) if "file" in c]
+    pages = [html / f"{name}.html" for name in names]
+    missing = [str(p.relative_to(html)) for p in pages if not p.is_file()]
+    if missing:
+        pytest.fail(f"pages in _toc.yml missing from the build: {missing}")
+    return pages
 
 
 def load_script(name: str):

@@ -18,6 +18,9 @@ __all__ = [
     "DIGIT_COLOURS",
     "DIGIT_MARKERS",
     "latent_scatter",
+    "PHONE_COLUMN_PX",
+    "MIN_TEXT_PX",
+    "phone_text_px",
 ]
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any common
@@ -275,3 +278,41 @@ def print_history(history, every: int = 1) -> None:
             continue
         parts = [f"{short.get(k, k)} {float(v[epoch]):.4g}" for k, v in logs.items()]
         print(f"epoch {epoch + 1:>3}: " + ", ".join(parts))
+
+
+# The book on a 390 px phone (tests/test_layout.py measures it): a figure is shown at
+# its natural size, shrunk to the text column when wider. Its text should stay at least
+# MIN_TEXT_PX high there.
+PHONE_COLUMN_PX = 358.0
+MIN_TEXT_PX = 9.0
+
+
+def phone_text_px(fig, column_px: float = PHONE_COLUMN_PX) -> float:
+    """Height in CSS px of ``fig``'s smallest text when the book shows it on a phone.
+
+    The book saves a figure as a PNG at ``fig.dpi``, cropped to its tight bounding box
+    (plus matplotlib's 0.1 in padding), and shows it at its natural size, shrunk to
+    ``column_px`` when wider. A ``fontsize`` of ``pt`` points is then
+    ``pt * dpi / 72 * min(1, column_px / width_px)`` px high. Use it to size a figure
+    for a phone: ``assert phone_text_px(fig) >= plots.MIN_TEXT_PX``. Figures with no
+    text return ``inf``.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if isinstance(column_px, bool) or not isinstance(column_px, (int, float)):
+        raise TypeError(f"column_px must be a number, got {column_px!r}")
+    if not column_px > 0:
+        raise ValueError(f"column_px must be positive, got {column_px!r}")
+    renderer = fig.canvas.get_renderer()
+    width_px = (fig.get_tightbbox(renderer).width + 2 * 0.1) * fig.dpi
+    sizes = [
+        t.get_fontsize()
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and t.get_figure() is not None
+    ]
+    if not sizes:
+        return float("inf")
+    return min(sizes) * fig.dpi / 72 * min(1.0, column_px / width_px)
