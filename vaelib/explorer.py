@@ -212,7 +212,7 @@ def latent_explorer(
     legend = "".join(
         f'<span style="--c:{c}">{d}</span>' for d, c in enumerate(DIGIT_COLOURS)
     )
-    markup = f"""<figure class="vaelib-widget" id="{element_id}" role="group"
+    markup = f"""<figure class="vaelib-widget" id="{element_id}"
  aria-label="Latent-space explorer: a decoder running in this page">
 <style>{_CSS}</style>
 <p class="vx-what">What this computes: the trained decoder's weights are embedded in
@@ -292,7 +292,7 @@ def curve_explorer(
         f'<span style="--c:{c["colour"]}">{html.escape(c["name"])}</span>'
         for c in prepared
     )
-    markup = f"""<figure class="vaelib-widget" id="{element_id}" role="group"
+    markup = f"""<figure class="vaelib-widget" id="{element_id}"
  aria-label="{html.escape(slider_label)} explorer">
 <style>{_CSS}</style>
 <p class="vx-what">{html.escape(description)}</p>
