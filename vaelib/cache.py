@@ -23,10 +23,13 @@ same training three times. ``fit_once(model, ...)`` is ``model.fit(...)`` with a
 
 from __future__ import annotations
 
+import ast
 import dis
 import hashlib
+import inspect
 import json
 import os
+import textwrap
 import types
 from pathlib import Path
 
@@ -59,7 +62,11 @@ def _code_digest(obj, h, seen: set[int]) -> None:
     if module.split(".")[0] in ("keras", "numpy", "builtins"):
         h.update(f"{module}.{obj.__qualname__}".encode())
         return
-    _hash_code(obj.__code__, h)
+    try:  # the source's syntax tree: the same for a notebook cell and its export
+        tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
+        h.update(ast.dump(tree).encode())
+    except (OSError, TypeError, SyntaxError):  # no source to read: the bytecode
+        _hash_code(obj.__code__, h)
     for name in sorted(_global_names(obj.__code__)):  # what it calls by name
         value = obj.__globals__.get(name)
         if isinstance(value, (types.FunctionType, type)) and not (
