@@ -410,6 +410,24 @@ class Directive:
     body: str
 
 
+def closing_fence(lines: list[str], start: int, fence: str, pattern=FENCE) -> int:
+    """Index of the line that closes the fence ``fence`` opened at ``lines[start]``
+    (the same character, at least as long, nothing after it), or ``len(lines)``.
+    ``pattern`` matches a fence line, with groups ``fence`` and ``info``."""
+    end = start + 1
+    while end < len(lines):
+        close = pattern.match(lines[end])
+        if (
+            close
+            and close.group("fence")[0] == fence[0]
+            and len(close.group("fence")) >= len(fence)
+            and not close.group("info").strip()
+        ):
+            return end
+        end += 1
+    return end
+
+
 def _parse_directive(name: str, arg: str, lines: list[str]) -> Directive:
     options: dict[str, str] = {}
     i = 0
@@ -463,17 +481,7 @@ def resolve_markdown(
         m = FENCE.match(line)
         if m:
             fence, info = m.group("fence"), m.group("info").strip()
-            end = i + 1
-            while end < len(lines):
-                close = FENCE.match(lines[end])
-                if (
-                    close
-                    and close.group("fence")[0] == fence[0]
-                    and len(close.group("fence")) >= len(fence)
-                    and not close.group("info").strip()
-                ):
-                    break
-                end += 1
+            end = closing_fence(lines, i, fence)
             body = lines[i + 1 : end]
             d = DIRECTIVE.match(info)
             flush()

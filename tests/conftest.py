@@ -2,6 +2,7 @@ import atexit
 import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -104,5 +105,6 @@ def load_script(name: str):
     path = Path(ROOT) / "scripts" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)  # dataclasses look their module up there
     spec.loader.exec_module(module)
-    return module
+    return sys.modules[name]

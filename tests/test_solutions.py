@@ -39,6 +39,7 @@ HIDDEN = {"remove-cell", "remove-input"}  # what the HTML does not show of a cod
 
 # Fences may be indented (inside list items); a fence closes on the same character, at
 # least as long, with no info string (CommonMark, as MyST reads it).
+reader_notebooks = load_script("reader_notebooks")  # its fence parser
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*)$")
 DIRECTIVE = re.compile(r"^\{(?P<name>[^}]+)\}\s*(?P<arg>.*)$")
 # A fence that shows no code: its language says it is plain text.
@@ -82,17 +83,7 @@ def parse_blocks(text: str) -> list[Block]:
             i += 1
             continue
         fence, info = m.group("fence"), m.group("info").strip()
-        end = i + 1
-        while end < len(lines):
-            close = FENCE.match(lines[end])
-            if (
-                close
-                and close.group("fence")[0] == fence[0]
-                and len(close.group("fence")) >= len(fence)
-                and not close.group("info").strip()
-            ):
-                break
-            end += 1
+        end = reader_notebooks.closing_fence(lines, i, fence, FENCE)
         body = lines[i + 1 : end]
         d = DIRECTIVE.match(info)
         if d:

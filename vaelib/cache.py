@@ -218,7 +218,10 @@ def run_parts(model, x, y=None, **fit_kwargs) -> dict[str, str]:
 
 def run_key(model, x, y=None, **fit_kwargs) -> str:
     """The hex digest that identifies a training run (see the module's docstring)."""
-    parts = run_parts(model, x, y, **fit_kwargs)
+    return _key(run_parts(model, x, y, **fit_kwargs))
+
+
+def _key(parts: dict[str, str]) -> str:
     return hashlib.blake2b(
         json.dumps(parts, sort_keys=True).encode(), digest_size=16
     ).hexdigest()
@@ -238,9 +241,7 @@ def fit_once(model, x, y=None, **fit_kwargs):
             "fit_once cannot reuse runs that use callbacks; call model.fit instead"
         )
     parts = run_parts(model, x, y, **fit_kwargs)
-    key = hashlib.blake2b(
-        json.dumps(parts, sort_keys=True).encode(), digest_size=16
-    ).hexdigest()
+    key = _key(parts)
     path = Path(folder) / f"{key}.npz"
     variables = list(model.variables)
     if path.is_file():
