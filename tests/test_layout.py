@@ -29,6 +29,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, book_pages, built_book, headless_chromium, load_script
 
@@ -128,15 +129,24 @@ NAMED_SIZES = {  # matplotlib's relative font sizes, times rcParams["font.size"]
 }
 FONT_ARG = re.compile(
     r"\b(?:fontsize|labelsize|titlesize|title_fontsize)\s*=\s*"
-    r"(?:([0-9]+(?:\.[0-9]+)?)|[\"'](x{0,2}-?(?:small|large)|medium)[\"'])"
+    r"(?:([0-9]+(?:\.[0-9]+)?)|[\"'](x{0,2}-?(?:small|large)|medium)[\"']"
+    r"|(?:plots\.)?([A-Z][A-Z0-9_]*_PT)\b)"
 )
 
 
 def font_sizes(code: str, base: float) -> list[float]:
-    """Font sizes (pt) that ``code`` sets explicitly."""
+    """Font sizes (pt) that ``code`` sets explicitly: a number, a relative size, or one
+    of vaelib.plots' constants (``GRID_FONT_PT``)."""
+    from vaelib import plots
+
     sizes = []
-    for number, name in FONT_ARG.findall(code):
-        sizes.append(float(number) if number else NAMED_SIZES[name] * base)
+    for number, name, constant in FONT_ARG.findall(code):
+        if number:
+            sizes.append(float(number))
+        elif name:
+            sizes.append(NAMED_SIZES[name] * base)
+        else:
+            sizes.append(float(getattr(plots, constant)))
     return sizes
 
 
@@ -316,12 +326,18 @@ def test_axe_catches_the_themes_markup_and_the_fixups_fix_it(tmp_path):
 
 
 def test_font_sizes_are_read_from_the_code():
+    from vaelib import plots
+
     helpers = {"show_images": 8.0}
     assert smallest_font_pt("ax.plot(x)", helpers, 10.0) == 10.0
     assert smallest_font_pt("ax.set_title('a', fontsize=7)", helpers, 10.0) == 7.0
     assert smallest_font_pt("ax.legend(fontsize='small')", helpers, 10.0) == 8.33
     assert smallest_font_pt("fig = plots.show_images(x)", helpers, 10.0) == 8.0
-    assert helper_fonts(10.0)["show_images"] == 8.0  # vaelib's own titles
+    assert (
+        smallest_font_pt("ax.text(0, 0, 'a', fontsize=plots.GRID_FONT_PT)", {}, 10.0)
+        == 9.0
+    )
+    assert helper_fonts(10.0)["show_images"] == plots.GRID_FONT_PT  # vaelib's titles
 
 
 # --- the book ----------------------------------------------------------------------
@@ -512,6 +528,49 @@ def test_phone_text_px_agrees_with_the_saved_png():
         plots.phone_text_px("figure")
     with pytest.raises(ValueError, match="positive"):
         plots.phone_text_px(plt.figure(), column_px=0)
+
+
+def test_the_book_s_grids_and_scatters_are_readable_on_a_phone():
+    """vaelib's figure helpers size themselves for a phone (phone_text_px, measured on
+    the drawn figure), and max_width_in is the width where text reaches the limit."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from vaelib import plots
+
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 784), dtype=np.float32)
+    grids = (
+        {"n_cols": 10, "titles": list(range(40))},
+        {"n_cols": 20, "titles": [f"{v:.2f}" for v in rng.random(40)]},
+        {"n_cols": 8, "row_labels": ["real", "reconstructed", "sampled", "a", "b"]},
+        {"n_cols": 4, "titles": list("abcdefghij" * 4)},
+    )
+    for kwargs in grids:
+        fig = plots.show_images(x, **kwargs)
+        assert plots.phone_text_px(fig) >= plots.MIN_TEXT_PX, kwargs
+        plt.close(fig)
+    fig = plots.latent_scatter(rng.normal(size=(300, 2)), np.arange(300) % 10)
+    assert plots.phone_text_px(fig) >= plots.MIN_TEXT_PX
+    plt.close(fig)
+    for pt in (8.0, 10.0):
+        fig, ax = plt.subplots(figsize=(plots.max_width_in(pt), 2))
+        ax.set_axis_off()
+        ax.set_position((0, 0, 1, 1))
+        ax.text(0.0, 0.0, "a", fontsize=pt, transform=ax.transAxes)
+        ax.text(
+            1.0, 1.0, "b", fontsize=pt, ha="right", va="top", transform=ax.transAxes
+        )
+        assert plots.phone_text_px(fig) == pytest.approx(plots.MIN_TEXT_PX, rel=0.03)
+        plt.close(fig)
+    with pytest.raises(ValueError, match="positive"):
+        plots.max_width_in(0)
+    with pytest.raises(TypeError, match="number"):
+        plots.max_width_in("8")
+    with pytest.raises(ValueError, match="scale"):
+        plots.show_images(x, scale=0)
 
 
 def test_check_html_does_not_measure_a_redirect_page(tmp_path):

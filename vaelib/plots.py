@@ -20,6 +20,8 @@ __all__ = [
     "latent_scatter",
     "PHONE_COLUMN_PX",
     "MIN_TEXT_PX",
+    "GRID_FONT_PT",
+    "max_width_in",
     "phone_text_px",
 ]
 
@@ -35,6 +37,26 @@ OKABE_ITO = (
     "#CC79A7",  # reddish purple
     "#000000",  # black
 )
+
+
+# The book on a 390 px phone (tests/test_layout.py measures it): a figure is shown at
+# its natural size, shrunk to the text column when wider. Its text should stay at least
+# MIN_TEXT_PX high there.
+PHONE_COLUMN_PX = 358.0
+MIN_TEXT_PX = 9.0
+# The font size of the labels in image grids (show_images).
+GRID_FONT_PT = 9.0
+
+
+def max_width_in(font_pt: float) -> float:
+    """The widest figure (inches, its tight bounding box) whose ``font_pt`` text stays
+    ``MIN_TEXT_PX`` high on a phone: about 0.55 in per point, less the 0.1 in padding
+    IPython adds on each side (8 pt: 4.2 in; 10 pt: 5.3 in)."""
+    if isinstance(font_pt, bool) or not isinstance(font_pt, (int, float)):
+        raise TypeError(f"font_pt must be a number, got {font_pt!r}")
+    if not font_pt > 0:
+        raise ValueError(f"font_pt must be positive, got {font_pt!r}")
+    return font_pt / 72 * PHONE_COLUMN_PX / MIN_TEXT_PX - 2 * 0.1
 
 
 def image_mosaic(
@@ -77,7 +99,9 @@ def show_images(
 
     Introduced in the data page. ``titles`` (one per image) go above the panels;
     ``row_labels`` (one per row) go at the left of each row. Ink is drawn dark on white
-    (``gray_r``), the way digits are written.
+    (``gray_r``), the way digits are written. At ``scale=1`` the grid is as wide as it
+    can be while its 9 pt labels stay at least ``MIN_TEXT_PX`` high on a phone
+    (``phone_text_px``); ``scale < 1`` draws it smaller.
     """
     import matplotlib.pyplot as plt
 
@@ -88,6 +112,8 @@ def show_images(
         or n_cols < 1
     ):
         raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
+        raise ValueError(f"scale must be a positive number, got {scale!r}")
     n_cols = min(int(n_cols), len(x))
     n_rows = -(-len(x) // n_cols)
     if titles is not None and len(titles) != len(x):
@@ -98,13 +124,16 @@ def show_images(
         raise ValueError(
             f"row_labels must have one entry per row ({n_rows}), got {len(row_labels)}"
         )
+    # Room for the row labels (about 0.07 in per character at 9 pt), then panels as
+    # large as fit in the width a phone shows without shrinking 9 pt text below
+    # MIN_TEXT_PX, and never larger than 0.9 in.
+    label_in = 0.15 + 0.07 * max(len(str(r)) for r in row_labels) if row_labels else 0
+    room = max_width_in(GRID_FONT_PT) - 0.15 - label_in  # 0.15: titles overhang
+    panel = scale * min(0.9, room / n_cols)
     fig, axes = plt.subplots(
         n_rows,
         n_cols,
-        figsize=(
-            scale * 0.9 * n_cols + (1.2 if row_labels else 0),
-            scale * 0.95 * n_rows,
-        ),
+        figsize=(panel * n_cols + label_in, panel * n_rows * 1.05 + 0.1),
         squeeze=False,
     )
     for i, ax in enumerate(axes.flat):
@@ -113,17 +142,17 @@ def show_images(
         if i < len(x):
             ax.imshow(x[i], cmap="gray_r", vmin=0.0, vmax=1.0)
             if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=8)
+                ax.set_title(str(titles[i]), fontsize=GRID_FONT_PT, pad=2)
         else:
             ax.axis("off")
     if row_labels is not None:
         for r, label in enumerate(row_labels):
             axes[r, 0].set_ylabel(
-                str(label), rotation=0, ha="right", va="center", fontsize=9
+                str(label), rotation=0, ha="right", va="center", fontsize=GRID_FONT_PT
             )
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout()
+    fig.tight_layout(pad=0.2, h_pad=0.3 if titles is not None else 0.1, w_pad=0.1)
     return fig
 
 
@@ -183,7 +212,7 @@ def latent_scatter(
     alpha: float = 0.6,
     legend: bool = True,
     title=None,
-    figsize=(5.6, 4.6),
+    figsize=(4.3, 3.6),
 ):
     """Scatter 2-D latent points, one colour and marker per digit; return the Figure.
 
@@ -278,13 +307,6 @@ def print_history(history, every: int = 1) -> None:
             continue
         parts = [f"{short.get(k, k)} {float(v[epoch]):.4g}" for k, v in logs.items()]
         print(f"epoch {epoch + 1:>3}: " + ", ".join(parts))
-
-
-# The book on a 390 px phone (tests/test_layout.py measures it): a figure is shown at
-# its natural size, shrunk to the text column when wider. Its text should stay at least
-# MIN_TEXT_PX high there.
-PHONE_COLUMN_PX = 358.0
-MIN_TEXT_PX = 9.0
 
 
 def phone_text_px(fig, column_px: float = PHONE_COLUMN_PX) -> float:
