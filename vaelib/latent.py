@@ -68,7 +68,7 @@ def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax=0.7, extent=3.0, n_grid=60
     if zmax is not None:
         zmax = _positive(zmax, "zmax")
     rows = len(variances)
-    # 9 pt text in a figure at most 4.8 inches wide stays 9 px high on a phone
+    # 9 pt text: the drawn part (tight box, about 4.5 in) stays under max_width_in(9)
     fig = plt.figure(figsize=(2.45 * scales, 2.2 * rows))
     for col in range(scales):
         for row, variance in enumerate(variances):
