@@ -55,24 +55,26 @@ def gaussian_density_grid(variance, extent=3.0, n_grid=60):
 def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax=0.7, extent=3.0, n_grid=60):
     """Figure 2.5: the density of each variance as a 3-D surface; return the Figure.
 
-    Top row: each panel has its own vertical scale. If ``zmax`` is not None, a bottom
-    row draws the same densities on a shared vertical axis [0, zmax] (cut at zmax).
+    One row per variance. Left column: each panel has its own vertical scale. If
+    ``zmax`` is not None, a right column draws the same densities on a shared vertical
+    axis [0, zmax] (cut at zmax). ``fig.axes`` lists the left column first.
     """
     if isinstance(variances, (str, bytes)):
         raise TypeError("variances must be a sequence of positive numbers")
     variances = [_positive(v, "each variance") for v in np.atleast_1d(variances)]
     if not variances:
         raise ValueError("variances is empty: give at least one variance")
-    rows = 1 if zmax is None else 2
+    scales = 1 if zmax is None else 2  # the columns: own scale, then shared scale
     if zmax is not None:
         zmax = _positive(zmax, "zmax")
-    cols = len(variances)
-    fig = plt.figure(figsize=(3.0 * cols, 2.9 * rows))
-    for row in range(rows):
-        for col, variance in enumerate(variances):
+    rows = len(variances)
+    # 9 pt text: the drawn part (tight box, about 4.5 in) stays under max_width_in(9)
+    fig = plt.figure(figsize=(2.45 * scales, 2.2 * rows))
+    for col in range(scales):
+        for row, variance in enumerate(variances):
             z1, z2, p = gaussian_density_grid(variance, extent, n_grid)
-            top = p.max() if row == 0 else zmax
-            ax = fig.add_subplot(rows, cols, row * cols + col + 1, projection="3d")
+            top = p.max() if col == 0 else zmax
+            ax = fig.add_subplot(rows, scales, row * scales + col + 1, projection="3d")
             ax.plot_surface(
                 z1,
                 z2,
@@ -84,14 +86,17 @@ def gaussian_surfaces(variances=(0.5, 1.0, 2.0), zmax=0.7, extent=3.0, n_grid=60
                 antialiased=False,
             )
             title = f"variance {variance:g}"
-            if row == 1:
+            if col == 1:
                 ax.set_zlim(0.0, zmax)
-                title += f", vertical axis 0 to {zmax:g}"
-            ax.set_title(title, fontsize=9)
-            ax.set_xlabel("$z_1$", fontsize=8, labelpad=-6)
-            ax.set_ylabel("$z_2$", fontsize=8, labelpad=-6)
-            ax.set_zlabel("density", fontsize=8, labelpad=-2)
-            ax.tick_params(labelsize=6, pad=-2)
+                title += f", axis 0 to {zmax:g}"
+            ax.set_title(title, fontsize=9, pad=0)
+            ax.set_xlabel("$z_1$", fontsize=9, labelpad=-7)
+            ax.set_ylabel("$z_2$", fontsize=9, labelpad=-7)
+            ax.set_zlabel("density", fontsize=9, labelpad=-2)
+            ax.set_xticks([-2, 0, 2])
+            ax.set_yticks([-2, 0, 2])
+            ax.locator_params(axis="z", nbins=3)
+            ax.tick_params(labelsize=9, pad=-3)
     fig.tight_layout()
     return fig
 
@@ -149,7 +154,7 @@ def latent_grid(decoder, n_per_axis=15, low=0.05, high=0.95, ax=None, tick_every
     every = _count(tick_every, "tick_every", 1)
     mosaic, z1, z2 = decode_latent_grid(decoder, n_per_axis, low, high)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.0, 6.0))
+        fig, ax = plt.subplots(figsize=(4.8, 4.8))  # 9 pt text: phone
     fig = ax.figure
     ax.imshow(mosaic, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
     centres = IMAGE_SIDE * (np.arange(len(z1)) + 0.5) - 0.5
@@ -160,7 +165,7 @@ def latent_grid(decoder, n_per_axis=15, low=0.05, high=0.95, ax=None, tick_every
 
     ax.set_xticks(centres[ticks], [label(v) for v in z1[ticks]], rotation=90)
     ax.set_yticks(centres[ticks], [label(v) for v in z2[ticks]])
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=9)
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     return fig
