@@ -467,14 +467,29 @@ def test_equations_and_outputs_cut_on_a_phone_show_that_they_scroll(book):
 
 
 def test_every_figure_is_measured_on_a_phone(book):
-    """Figure text size is reported (the chapters' figures are resized separately);
-    this fails only if a figure could not be measured."""
+    """Every figure on every page is measured at 390 px: the scale the page shows it
+    at (measured in the browser), its resolution (read from the PNG) and its smallest
+    font (read from the code that draws it)."""
     figures = [f for e in book.values() for f in e["figures"]]
     assert figures, "no figure found on any page"
     for f in figures:
         assert 0 < f["scale"] <= 1.0 + 1e-6 and 50 <= f["dpi"] <= 400, f
     assumed = [f for f in figures if f["assumed"]]
     assert len(assumed) <= len(figures) // 4, f"fonts or dpi assumed for {assumed}"
+
+
+def test_every_figure_s_text_is_readable_on_a_phone(book):
+    """At 390 px every figure's smallest text is at least MIN_TEXT_PX high. To size a
+    figure: vaelib.plots.max_width_in(pt), and scripts/figure_text.py, which measures
+    every figure a notebook draws on the figure itself."""
+    small = [
+        f"{rel}: {f['figure']}: {f['text_px']:.1f} px ({f['font_pt']} pt at "
+        f"{f['dpi']:.0f} dpi shown at {f['scale']:.0%})"
+        for rel, e in book.items()
+        for f in e["figures"]
+        if f["text_px"] < MIN_TEXT_PX
+    ]
+    assert not small, "figure text under 9 px on a phone:\n" + "\n".join(small)
 
 
 def test_axe_finds_no_critical_or_serious_violation(book):
@@ -524,6 +539,12 @@ def test_phone_text_px_agrees_with_the_saved_png():
         want = font * fig.dpi / 72 * min(1.0, plots.PHONE_COLUMN_PX / width)
         assert plots.phone_text_px(fig) == pytest.approx(want, rel=0.01)
         plt.close(fig)
+    # a figure plt.close() has detached is still measured, to the same size
+    fig, ax = plt.subplots(figsize=(10, 3))
+    ax.set_title("title", fontsize=8)
+    before = plots.phone_text_px(fig)
+    plt.close(fig)
+    assert plots.phone_text_px(fig) == pytest.approx(before)
     with pytest.raises(TypeError, match="Figure"):
         plots.phone_text_px("figure")
     with pytest.raises(ValueError, match="positive"):
@@ -547,6 +568,7 @@ def test_the_book_s_grids_and_scatters_are_readable_on_a_phone():
         {"n_cols": 20, "titles": [f"{v:.2f}" for v in rng.random(40)]},
         {"n_cols": 8, "row_labels": ["real", "reconstructed", "sampled", "a", "b"]},
         {"n_cols": 4, "titles": list("abcdefghij" * 4)},
+        {"n_cols": 10, "row_labels": ["plain\nautoencoder", "VAE", "x", "y"]},
     )
     for kwargs in grids:
         fig = plots.show_images(x, **kwargs)

@@ -127,7 +127,8 @@ def show_images(
     # Room for the row labels (about 0.07 in per character at 9 pt), then panels as
     # large as fit in the width a phone shows without shrinking 9 pt text below
     # MIN_TEXT_PX, and never larger than 0.9 in.
-    label_in = 0.15 + 0.07 * max(len(str(r)) for r in row_labels) if row_labels else 0
+    lines = [line for r in row_labels or () for line in str(r).splitlines()]
+    label_in = 0.15 + 0.07 * max(map(len, lines)) if lines else 0
     room = max_width_in(GRID_FONT_PT) - 0.15 - label_in  # 0.15: titles overhang
     panel = scale * min(0.9, room / n_cols)
     fig, axes = plt.subplots(
@@ -328,8 +329,8 @@ def phone_text_px(fig, column_px: float = PHONE_COLUMN_PX) -> float:
         raise TypeError(f"column_px must be a number, got {column_px!r}")
     if not column_px > 0:
         raise ValueError(f"column_px must be positive, got {column_px!r}")
-    renderer = fig.canvas.get_renderer()
-    width_px = (fig.get_tightbbox(renderer).width + 2 * 0.1) * fig.dpi
+    # get_tightbbox finds a renderer itself, also for a figure plt.close() detached
+    width_px = (fig.get_tightbbox().width + 2 * 0.1) * fig.dpi
     sizes = [
         t.get_fontsize()
         for t in fig.findobj(Text)
