@@ -7,8 +7,10 @@ the notebook's folder, as the book build does). Before the first cell it wraps t
 kernel's display formatter, so that every matplotlib Figure the notebook displays or
 glues is measured with ``vaelib.plots.phone_text_px`` on the figure itself (its real
 text artists, its tight bounding box): the height of its smallest text when the book
-shows it on a 390 px phone. Prints one line per figure (cell, glue name if any, size,
-text px) and exits 1 if any is below ``vaelib.plots.MIN_TEXT_PX``. Nothing is written
+shows it on a 390 px phone: in the text column (``PHONE_COLUMN_PX``), or, for a figure
+drawn inside an exercise solution, in the dropdown's narrower box (``PHONE_BOX_PX``).
+Prints one line per figure (cell, glue name if any, size, text px) and exits 1 if any
+is below ``vaelib.plots.MIN_TEXT_PX``. Nothing is written
 back to the notebook. Set VAELIB_FIT_CACHE to a folder to skip repeated training.
 """
 
@@ -21,6 +23,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cell_times import solution_cells  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +47,9 @@ def _ft_measure(obj, *args, **kwargs):
             {
                 "width_in": round(float(obj.get_size_inches()[0]), 2),
                 "text_px": round(float(_ft_plots.phone_text_px(obj)), 2),
+                "text_px_box": round(
+                    float(_ft_plots.phone_text_px(obj, _ft_plots.PHONE_BOX_PX)), 2
+                ),
             }
         )
     return _ft_format(obj, *args, **kwargs)
@@ -92,8 +100,14 @@ def measure(path: Path) -> list[dict]:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    in_solutions = solution_cells(nbformat.read(path, as_version=4))
     for rec in client.figures:
         rec["cell"] -= 1  # the probe cell was inserted at index 0
+        rec["in_solution"] = rec["cell"] in in_solutions
+        # measured in the box the book shows it in: a solution's dropdown is narrower
+        box_px = rec.pop("text_px_box")
+        if rec["in_solution"]:
+            rec["text_px"] = box_px
     return client.figures
 
 
@@ -113,7 +127,8 @@ def main(argv=None) -> int:
             small += bool(flag)
             print(
                 f"{rec['cell']:>5} {rec['width_in']:>5.2f}in {rec['text_px']:>8.2f}  "
-                f"{rec['glue'] or '-'}{flag}"
+                f"{rec['glue'] or ('(in a solution)' if rec['in_solution'] else '-')}"
+                f"{flag}"
             )
     print(f"\n{small} figure(s) with text under {plots.MIN_TEXT_PX} px on a phone")
     return 1 if small else 0

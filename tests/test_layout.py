@@ -570,27 +570,30 @@ def test_the_book_s_grids_and_scatters_are_readable_on_a_phone():
         {"n_cols": 4, "titles": list("abcdefghij" * 4)},
         {"n_cols": 10, "row_labels": ["plain\nautoencoder", "VAE", "x", "y"]},
     )
-    for kwargs in grids:
+    for kwargs in grids:  # readable even in a solution's narrower box
         fig = plots.show_images(x, **kwargs)
-        assert plots.phone_text_px(fig) >= plots.MIN_TEXT_PX, kwargs
+        assert plots.phone_text_px(fig, plots.PHONE_BOX_PX) >= plots.MIN_TEXT_PX, kwargs
         plt.close(fig)
     fig = plots.latent_scatter(rng.normal(size=(300, 2)), np.arange(300) % 10)
     assert plots.phone_text_px(fig) >= plots.MIN_TEXT_PX
     plt.close(fig)
-    for pt in (8.0, 10.0):
-        fig, ax = plt.subplots(figsize=(plots.max_width_in(pt), 2))
+    for pt, box in ((8.0, plots.PHONE_COLUMN_PX), (10.0, plots.PHONE_BOX_PX)):
+        fig, ax = plt.subplots(figsize=(plots.max_width_in(pt, box), 2))
         ax.set_axis_off()
         ax.set_position((0, 0, 1, 1))
         ax.text(0.0, 0.0, "a", fontsize=pt, transform=ax.transAxes)
         ax.text(
             1.0, 1.0, "b", fontsize=pt, ha="right", va="top", transform=ax.transAxes
         )
-        assert plots.phone_text_px(fig) == pytest.approx(plots.MIN_TEXT_PX, rel=0.03)
+        want = plots.MIN_TEXT_PX
+        assert plots.phone_text_px(fig, box) == pytest.approx(want, rel=0.03)
         plt.close(fig)
     with pytest.raises(ValueError, match="positive"):
         plots.max_width_in(0)
     with pytest.raises(TypeError, match="number"):
         plots.max_width_in("8")
+    with pytest.raises(ValueError, match="column_px"):
+        plots.max_width_in(8, column_px=0)
     with pytest.raises(ValueError, match="scale"):
         plots.show_images(x, scale=0)
 

@@ -19,6 +19,7 @@ __all__ = [
     "DIGIT_MARKERS",
     "latent_scatter",
     "PHONE_COLUMN_PX",
+    "PHONE_BOX_PX",
     "MIN_TEXT_PX",
     "GRID_FONT_PT",
     "max_width_in",
@@ -43,20 +44,29 @@ OKABE_ITO = (
 # its natural size, shrunk to the text column when wider. Its text should stay at least
 # MIN_TEXT_PX high there.
 PHONE_COLUMN_PX = 358.0
+# The narrowest box a figure is shown in on that phone: an exercise solution's dropdown
+# (_static/phone-figures.css).
+PHONE_BOX_PX = 333.0
 MIN_TEXT_PX = 9.0
 # The font size of the labels in image grids (show_images).
 GRID_FONT_PT = 9.0
 
 
-def max_width_in(font_pt: float) -> float:
+def max_width_in(font_pt: float, column_px: float = PHONE_COLUMN_PX) -> float:
     """The widest figure (inches, its tight bounding box) whose ``font_pt`` text stays
-    ``MIN_TEXT_PX`` high on a phone: about 0.55 in per point, less the 0.1 in padding
-    IPython adds on each side (8 pt: 4.2 in; 10 pt: 5.3 in)."""
+    ``MIN_TEXT_PX`` high when shown in a box ``column_px`` wide: about 0.55 in per point
+    in the phone's text column, less the 0.1 in padding IPython adds on each side (8 pt:
+    4.2 in; 10 pt: 5.3 in). For a figure in an exercise solution pass
+    ``column_px=PHONE_BOX_PX``."""
     if isinstance(font_pt, bool) or not isinstance(font_pt, (int, float)):
         raise TypeError(f"font_pt must be a number, got {font_pt!r}")
     if not font_pt > 0:
         raise ValueError(f"font_pt must be positive, got {font_pt!r}")
-    return font_pt / 72 * PHONE_COLUMN_PX / MIN_TEXT_PX - 2 * 0.1
+    if isinstance(column_px, bool) or not isinstance(column_px, (int, float)):
+        raise TypeError(f"column_px must be a number, got {column_px!r}")
+    if not column_px > 0:
+        raise ValueError(f"column_px must be positive, got {column_px!r}")
+    return font_pt / 72 * column_px / MIN_TEXT_PX - 2 * 0.1
 
 
 def image_mosaic(
@@ -101,7 +111,8 @@ def show_images(
     ``row_labels`` (one per row) go at the left of each row. Ink is drawn dark on white
     (``gray_r``), the way digits are written. At ``scale=1`` the grid is as wide as it
     can be while its 9 pt labels stay at least ``MIN_TEXT_PX`` high on a phone
-    (``phone_text_px``); ``scale < 1`` draws it smaller.
+    (``phone_text_px``), even in a solution's narrower box (``PHONE_BOX_PX``);
+    ``scale < 1`` draws it smaller.
     """
     import matplotlib.pyplot as plt
 
@@ -125,11 +136,11 @@ def show_images(
             f"row_labels must have one entry per row ({n_rows}), got {len(row_labels)}"
         )
     # Room for the row labels (about 0.07 in per character at 9 pt), then panels as
-    # large as fit in the width a phone shows without shrinking 9 pt text below
-    # MIN_TEXT_PX, and never larger than 0.9 in.
+    # large as fit in the narrowest box a phone shows a figure in (a solution's) without
+    # shrinking 9 pt text below MIN_TEXT_PX, and never larger than 0.9 in.
     lines = [line for r in row_labels or () for line in str(r).splitlines()]
     label_in = 0.15 + 0.07 * max(map(len, lines)) if lines else 0
-    room = max_width_in(GRID_FONT_PT) - 0.15 - label_in  # 0.15: titles overhang
+    room = max_width_in(GRID_FONT_PT, PHONE_BOX_PX) - 0.15 - label_in  # titles overhang
     panel = scale * min(0.9, room / n_cols)
     fig, axes = plt.subplots(
         n_rows,
