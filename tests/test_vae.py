@@ -321,10 +321,12 @@ def test_saved_and_reloaded_model_gives_the_same_outputs(tmp_path):
 
 @pytest.mark.parametrize("beta", [1.0, 2.5, 0.0])
 def test_compute_loss_is_reconstruction_plus_beta_times_kl(beta):
-    """compute_loss against NumPy: mean summed BCE of y_pred + beta * mean KL."""
+    """compute_loss against NumPy: mean summed BCE of y_pred + beta * mean KL, where the
+    KL is the one the forward pass on x recorded (compute_loss does not encode)."""
     keras.utils.set_random_seed(0)
     model = vaemod.build_vae(intermediate_dim=32, seed=0, beta=beta)
     x = images(8, seed=6)
+    model(x)  # the forward pass: records the batch's KL term
     y_pred = np.random.default_rng(6).uniform(0.05, 0.95, x.shape).astype("float32")
     got = float(to_np(model.compute_loss(x=x, y_pred=y_pred, training=False)))
     z_mean, z_log_var, _ = model.encoder.predict(x, verbose=0)
@@ -332,6 +334,132 @@ def test_compute_loss_is_reconstruction_plus_beta_times_kl(beta):
         kl_reference(z_mean, z_log_var)
     )
     assert got == pytest.approx(expected, rel=1e-5)
+
+
+def test_each_forward_pass_records_exactly_one_kl_term():
+    keras.utils.set_random_seed(0)
+    model = vaemod.build_vae(intermediate_dim=32, seed=0)
+    x = images(5, seed=7)
+    for _ in range(3):  # a new call replaces the last call's loss, never adds to it
+        model(x)
+        assert len(model.losses) == 1
+    z_mean, z_log_var, _ = model.encoder.predict(x, verbose=0)
+    assert float(to_np(model.losses[0])) == pytest.approx(
+        float(np.mean(kl_reference(z_mean, z_log_var))), rel=1e-5
+    )
+
+
+def test_compute_loss_without_a_forward_pass_says_what_is_missing():
+    keras.utils.set_random_seed(0)
+    model = vaemod.build_vae(intermediate_dim=32, seed=0)
+    x = images(4, seed=8)
+    with pytest.raises(ValueError, match=r"run self\(x\) first.*found 0"):
+        model.compute_loss(x=x, y_pred=np.full(x.shape, 0.5, "float32"))
+
+
+class Counter:
+    calls = 0  # a plain object: Keras would copy a dict or list it tracks
+
+
+class CountCalls(keras.layers.Layer):
+    """An identity layer that counts how often it runs (in Python, so run eagerly)."""
+
+    def __init__(self, counter, **kwargs):
+        super().__init__(**kwargs)
+        self.counter = counter
+
+    def call(self, x):
+        self.counter.calls += 1
+        return x
+
+
+def counting_vae(counter, seed=0):
+    """A small VAE whose encoder starts with a CountCalls layer."""
+    image = keras.Input(shape=(PIXELS,))
+    h = keras.layers.Dense(16, activation="relu")(CountCalls(counter)(image))
+    z_mean, z_log_var = keras.layers.Dense(2)(h), keras.layers.Dense(2)(h)
+    z = vaemod.Sampling(seed=seed, name="z")([z_mean, z_log_var])
+    encoder = keras.Model(image, [z_mean, z_log_var, z])
+    return vaemod.VAE(encoder, vaemod.build_vae_decoder(intermediate_dim=16))
+
+
+def test_a_training_step_runs_the_encoder_once():
+    """Run eagerly, so that Python counts every pass: one per step, not two."""
+    counter = Counter()
+    keras.utils.set_random_seed(0)
+    model = counting_vae(counter)
+    model.compile(optimizer=keras.optimizers.RMSprop(), run_eagerly=True)
+    x = images(30, seed=11)
+    model.fit(x[:10], epochs=1, batch_size=10, verbose=0)  # builds everything
+    counter.calls = 0
+    model.fit(x, epochs=1, batch_size=10, shuffle=False, verbose=0)  # three steps
+    assert counter.calls == 3
+    counter.calls = 0
+    model.evaluate(x, batch_size=10, verbose=0)  # three evaluation steps
+    assert counter.calls == 3
+    counter.calls = 0
+    assert model.predict(x, batch_size=10, verbose=0).shape == (30, PIXELS)
+    assert counter.calls == 3
+
+
+def test_compiled_steps_draw_the_noise_once_per_batch():
+    """In the compiled steps fit and evaluate really run, the sampling layer's seed
+    generator advances once per batch: the batch is encoded (and noise drawn) once."""
+    keras.utils.set_random_seed(0)
+    model = vaemod.build_vae(intermediate_dim=32, seed=0)
+    model.compile(optimizer=keras.optimizers.RMSprop())
+    state = model.encoder.get_layer("z").seed_generator.state
+    x = images(60, seed=12)
+
+    def draws():
+        return int(to_np(state)[1])
+
+    before = draws()
+    model.fit(x, epochs=2, batch_size=20, verbose=0)  # 2 epochs of 3 steps
+    assert draws() - before == 6
+    before = draws()
+    model.evaluate(x, batch_size=30, verbose=0)  # 2 batches
+    assert draws() - before == 2
+
+
+def numpy_vae(model, x, eps):
+    """The VAE's forward pass in NumPy from the model's weights and given noise eps:
+    (z_mean, z_log_var, decoded probabilities)."""
+
+    def dense(name, net, h):
+        kernel, bias = (np.asarray(w, np.float64) for w in net.get_layer(name).weights)
+        return h @ to_np(kernel) + to_np(bias)
+
+    h = np.maximum(dense("encoding", model.encoder, np.asarray(x, np.float64)), 0.0)
+    z_mean = dense("z_mean", model.encoder, h)
+    z_log_var = dense("z_log_var", model.encoder, h)
+    z = z_mean + np.exp(0.5 * z_log_var) * eps
+    g = np.maximum(dense("decoding", model.decoder, z), 0.0)
+    decoded = 1.0 / (1.0 + np.exp(-dense("x_decoded", model.decoder, g)))
+    return z_mean, z_log_var, decoded
+
+
+@pytest.mark.parametrize("beta", [1.0, 2.5, 0.0])
+def test_a_training_steps_loss_is_reconstruction_plus_beta_kl_of_one_pass(beta):
+    """One compiled training step on one batch: the loss it reports equals the NumPy
+    reconstruction + beta * KL of the weights before the step and of the noise the
+    step's single draw gives (read from the sampling layer at the same seed state)."""
+    keras.utils.set_random_seed(0)
+    model = vaemod.build_vae(intermediate_dim=32, seed=3, beta=beta)
+    model.compile(optimizer=keras.optimizers.RMSprop())
+    x = images(16, seed=13)
+    sampling = model.encoder.get_layer("z")
+    state = to_np(sampling.seed_generator.state).astype("int64")
+    zeros = np.zeros((16, 2), "float32")
+    eps = to_np(sampling([zeros, zeros]))  # z = 0 + exp(0) * eps: the noise itself
+    sampling.seed_generator.state.assign(state)  # the step draws the same noise
+    z_mean, z_log_var, decoded = numpy_vae(model, x, eps)
+    rec = np.mean(bce_reference(x, decoded))
+    kl = np.mean(kl_reference(z_mean, z_log_var))
+    logs = model.fit(x, epochs=1, batch_size=16, shuffle=False, verbose=0).history
+    assert logs["reconstruction_loss"][0] == pytest.approx(rec, rel=1e-5)
+    assert logs["kl_loss"][0] == pytest.approx(kl, rel=1e-4, abs=1e-5)
+    assert logs["loss"][0] == pytest.approx(rec + beta * kl, rel=1e-5)
 
 
 def test_fit_and_evaluate_report_loss_as_reconstruction_plus_kl():

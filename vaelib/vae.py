@@ -115,7 +115,9 @@ class VAE(keras.Model):
     probabilities. Training minimises, averaged over the batch,
     ``reconstruction_loss + beta * kl_divergence`` (the negative ELBO for beta = 1);
     ``fit`` and ``evaluate`` report the terms as ``reconstruction_loss`` and
-    ``kl_loss``. Compile with an optimiser only and fit on the images alone.
+    ``kl_loss``. Compile with an optimiser only and fit on the images alone. Each
+    step encodes its batch once: ``call`` records the batch's KL term with
+    ``add_loss`` and ``compute_loss`` reads it from ``self.losses``.
     """
 
     def __init__(self, encoder, decoder, beta: float = 1.0, **kwargs):
@@ -129,16 +131,24 @@ class VAE(keras.Model):
         self.kl_tracker = keras.metrics.Mean(name="kl_loss")
 
     def call(self, x, training=False):
-        _, _, z = self.encoder(x, training=training)  # one sampled code per image
+        z_mean, z_log_var, z = self.encoder(x, training=training)  # one code per image
+        # The KL term needs z_mean and z_log_var, which only this pass computes:
+        # record the batch's mean KL now; compute_loss finds it in self.losses.
+        self.add_loss(ops.mean(kl_divergence(z_mean, z_log_var)))
         return self.decoder(z, training=training)
 
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
     ):
-        # y_pred = self(x): the batch decoded from sampled codes.
+        # y_pred = self(x): the batch decoded from sampled codes. The same forward
+        # pass recorded the batch's mean KL, the one loss in self.losses.
         reconstruction = ops.mean(reconstruction_loss(x, y_pred))
-        z_mean, z_log_var, _ = self.encoder(x, training=training)
-        kl = ops.mean(kl_divergence(z_mean, z_log_var))
+        if len(self.losses) != 1:
+            raise ValueError(
+                "compute_loss reads the KL term that call() records: run self(x) "
+                f"first (expected 1 recorded loss, found {len(self.losses)})"
+            )
+        kl = self.losses[0]
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
         return reconstruction + self.beta * kl
