@@ -596,6 +596,8 @@ def test_the_book_s_grids_and_scatters_are_readable_on_a_phone():
         plots.max_width_in(8, column_px=0)
     with pytest.raises(ValueError, match="scale"):
         plots.show_images(x, scale=0)
+    with pytest.raises(TypeError, match="scale"):
+        plots.show_images(x, scale="large")
 
 
 def test_check_html_does_not_measure_a_redirect_page(tmp_path):

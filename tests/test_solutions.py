@@ -41,7 +41,7 @@ HIDDEN = {"remove-cell", "remove-input"}  # what the HTML does not show of a cod
 # least as long, with no info string (CommonMark, as MyST reads it).
 reader_notebooks = load_script("reader_notebooks")  # its fence parser
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*)$")
-DIRECTIVE = re.compile(r"^\{(?P<name>[^}]+)\}\s*(?P<arg>.*)$")
+DIRECTIVE = reader_notebooks.DIRECTIVE  # "{name} argument", a directive's info string
 # A fence that shows no code: its language says it is plain text.
 PLAIN = {"text", "txt", "plaintext", "none", "output"}
 CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode", "ipython"}

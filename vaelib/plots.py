@@ -52,20 +52,23 @@ MIN_TEXT_PX = 9.0
 GRID_FONT_PT = 9.0
 
 
+def _check_positive_number(value, name: str) -> float:
+    """``value`` as a float if it is a real number above 0, else a clear error."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not value > 0:
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return float(value)
+
+
 def max_width_in(font_pt: float, column_px: float = PHONE_COLUMN_PX) -> float:
     """The widest figure (inches, its tight bounding box) whose ``font_pt`` text stays
     ``MIN_TEXT_PX`` high when shown in a box ``column_px`` wide: about 0.55 in per point
     in the phone's text column, less the 0.1 in padding IPython adds on each side (8 pt:
     4.2 in; 10 pt: 5.3 in). For a figure in an exercise solution pass
     ``column_px=PHONE_BOX_PX``."""
-    if isinstance(font_pt, bool) or not isinstance(font_pt, (int, float)):
-        raise TypeError(f"font_pt must be a number, got {font_pt!r}")
-    if not font_pt > 0:
-        raise ValueError(f"font_pt must be positive, got {font_pt!r}")
-    if isinstance(column_px, bool) or not isinstance(column_px, (int, float)):
-        raise TypeError(f"column_px must be a number, got {column_px!r}")
-    if not column_px > 0:
-        raise ValueError(f"column_px must be positive, got {column_px!r}")
+    _check_positive_number(font_pt, "font_pt")
+    _check_positive_number(column_px, "column_px")
     return font_pt / 72 * column_px / MIN_TEXT_PX - 2 * 0.1
 
 
@@ -123,8 +126,7 @@ def show_images(
         or n_cols < 1
     ):
         raise ValueError(f"n_cols must be a positive integer, got {n_cols!r}")
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
-        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    scale = _check_positive_number(scale, "scale")
     n_cols = min(int(n_cols), len(x))
     n_rows = -(-len(x) // n_cols)
     if titles is not None and len(titles) != len(x):
@@ -336,10 +338,7 @@ def phone_text_px(fig, column_px: float = PHONE_COLUMN_PX) -> float:
 
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    if isinstance(column_px, bool) or not isinstance(column_px, (int, float)):
-        raise TypeError(f"column_px must be a number, got {column_px!r}")
-    if not column_px > 0:
-        raise ValueError(f"column_px must be positive, got {column_px!r}")
+    _check_positive_number(column_px, "column_px")
     # get_tightbbox finds a renderer itself, also for a figure plt.close() detached
     width_px = (fig.get_tightbbox().width + 2 * 0.1) * fig.dpi
     sizes = [
