@@ -27,6 +27,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reader_notebooks import toc_files  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # The limits, in seconds of notebook execution on the build backend (JAX), 2 CPU cores.
@@ -45,11 +48,7 @@ def toc_docnames(book: Path) -> list[str]:
     toc_file = book / "_toc.yml"
     if not toc_file.is_file():
         return []
-    toc = yaml.safe_load(toc_file.read_text())
-    entries = list(toc.get("chapters", []))
-    for part in toc.get("parts", []):
-        entries += part.get("chapters", [])
-    names = [e["file"] for e in entries if isinstance(e, dict) and "file" in e]
+    names = toc_files(yaml.safe_load(toc_file.read_text()))  # sections included
     return [n for n in names if (book / f"{n}.ipynb").is_file()]
 
 

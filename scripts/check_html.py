@@ -37,6 +37,9 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reader_notebooks import toc_files  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -81,11 +84,7 @@ def parse(path: Path) -> Page:
 
 def notebook_pages(book: Path = ROOT) -> list[str]:
     """The notebooks in ``book``'s table of contents (parts or a flat list)."""
-    toc = yaml.safe_load((book / "_toc.yml").read_text())
-    entries = list(toc.get("chapters", []))
-    for part in toc.get("parts", []):
-        entries += part.get("chapters", [])
-    files = [e["file"] for e in entries if isinstance(e, dict) and "file" in e]
+    files = toc_files(yaml.safe_load((book / "_toc.yml").read_text()))
     return [f for f in files if (book / f"{f}.ipynb").is_file()]
 
 

@@ -90,9 +90,7 @@ def book_pages(html: Path) -> list[Path]:
     import yaml
 
     toc = yaml.safe_load((Path(ROOT) / "_toc.yml").read_text())
-    names = [toc["root"]]
-    for part in [toc, *toc.get("parts", [])]:
-        names += [c["file"] for c in part.get("chapters", []) if "file" in c]
+    names = load_script("reader_notebooks").toc_files(toc)  # sections included
     pages = [html / f"{name}.html" for name in names]
     missing = [str(p.relative_to(html)) for p in pages if not p.is_file()]
     if missing:

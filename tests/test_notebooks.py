@@ -17,6 +17,7 @@ IDS = [p.name for p in NOTEBOOKS]
 
 setup_cell = load_script("setup_cell")
 cell_times = load_script("cell_times")
+reader_notebooks = load_script("reader_notebooks")
 
 
 def read(path):
@@ -24,12 +25,7 @@ def read(path):
 
 
 def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [entry["file"] for entry in part.get("chapters", [])]
-    files += [entry["file"] for entry in toc.get("chapters", [])]
-    return files
+    return reader_notebooks.toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
 
 
 def test_there_are_notebooks():
