@@ -7,7 +7,8 @@ URL set in _config.yml; elsewhere vaelib is already installed (``pip install -r
 requirements.txt``), or found in the checkout. It always quiets TensorFlow's start-up
 logs before TensorFlow is imported, keeps a Keras backend the reader chose (JAX when
 TensorFlow is missing), provides ``glue`` (a plain display on Colab, which has no
-myst-nb) and prints the Keras version and backend.
+myst-nb), keeps Keras from importing TensorFlow only to seed it when another backend
+runs, and prints the Keras version and backend.
 
     python scripts/setup_cell.py          # rewrite the set-up cell of every notebook
     python scripts/setup_cell.py --check  # exit 1 if any notebook is out of sync
@@ -64,6 +65,18 @@ except ImportError:  # no myst-nb (Colab, plain Jupyter): glue just shows the va
 
 
 import keras
+
+# keras.utils.set_random_seed seeds TensorFlow too whenever it is installed, importing
+# it (2 s, some 400 MB) even on JAX or PyTorch, where nothing else in the book uses it:
+# on those backends, tell Keras it is absent. (A private flag: if a Keras version lacks
+# it, nothing changes but the time.)
+if keras.backend.backend() != "tensorflow" and "tensorflow" not in sys.modules:
+    try:
+        from keras.src.utils import module_utils
+
+        module_utils.tensorflow._available = False
+    except (ImportError, AttributeError):
+        pass
 
 print(f"Keras {{keras.__version__}} on the {{keras.backend.backend()}} backend")
 """

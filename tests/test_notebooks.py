@@ -215,3 +215,31 @@ def test_figure_descriptions_name_digits_only_through_glue(path):
         f"{path.name}: figure descriptions name digits by hand {problems}; glue them "
         "from a computed value (vaelib.digits) or say what holds for any seed"
     )
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_setup_cell_imports_tensorflow_only_for_the_tensorflow_backend(backend):
+    """On JAX, seeding must not import TensorFlow (2 s a chapter); on TensorFlow it
+    still seeds TensorFlow's own generator."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("jax")
+    pytest.importorskip("tensorflow")
+    probe = (
+        setup_cell.cell_source()
+        + "\nkeras.utils.set_random_seed(0)\n"
+        + "print('tensorflow' in sys.modules, keras.backend.backend())\n"
+    )
+    env = {**os.environ, "KERAS_BACKEND": backend, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT / "chapters",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out[-1] == backend
+    assert out[-2] == str(backend == "tensorflow"), out
