@@ -1,7 +1,7 @@
 """Print how long each notebook took to execute in the book build, and check the limits.
 
-    python scripts/bench.py [_build] [--chapter-limit S] [--total-limit S]
-                            [--limit NAME=S ...]
+    python scripts/bench.py [_build] [--chapter-limit S] [--first-limit S]
+                            [--total-limit S] [--limit NAME=S ...]
 
 Nothing is executed again: myst-nb records every notebook's execution (method, run
 time, success) while the book builds, in the Sphinx environment the build pickles to
@@ -10,8 +10,9 @@ time, success) while the book builds, in the Sphinx environment the build pickle
 from the line the hidden set-up cell prints, in ``_build/jupyter_execute``.
 
 Exits 1, and says which, if a notebook of the table of contents was not executed or
-failed, if a notebook took longer than its limit, or if all of them together took longer
-than the total limit. The limits live in ``LIMITS`` below; the options relax them for
+failed, if a notebook took longer than its limit, if the notebooks of chapters 0-5
+together took longer than theirs, or if all of them together took longer than the
+total limit. The limits live in ``LIMITS`` below; the options relax them for
 one run (e.g. ``--chapter-limit 120 --total-limit 600`` while chapters are being sped
 up).
 """
@@ -35,8 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # The limits, in seconds of notebook execution on the build backend (JAX), 2 CPU cores.
 LIMITS = {
     "chapter": 60.0,  # every notebook
+    "first": 180.0,  # the notebooks of chapters 0-5 together (chapter 2 has two)
     "total": 240.0,  # all notebooks: 180 s for 00-05, and 60 s for chapter 6
 }
+# The notebooks the "first" limit covers: the six chapters the book started with.
+FIRST_CHAPTERS = re.compile(r"0[0-5]")
 # A looser limit for one notebook, by name (e.g. "03_vae": 90.0); empty means none.
 NOTEBOOK_LIMITS: dict[str, float] = {}
 
@@ -93,14 +97,18 @@ def report(
     total_limit: float,
     backend: str | None = None,
     notebook_limits: dict[str, float] | None = None,
+    first_limit: float | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Return (table lines, problems) for the build at ``build``."""
+    """Return (table lines, problems) for the build at ``build``.
+
+    With ``first_limit``, the notebooks of chapters 0-5 (names starting 00-05) must
+    also take at most that long together."""
     data = read_exec_data(build)
     per_notebook = {**NOTEBOOK_LIMITS, **(notebook_limits or {})}
     docnames = list(expected) + sorted(set(data) - set(expected))
     if not docnames:
         return [], [f"no executed notebook recorded in {build}"]
-    rows, problems, total = [], [], 0.0
+    rows, problems, total, first = [], [], 0.0, 0.0
     for doc in docnames:
         name = doc.rsplit("/", 1)[-1]
         limit = per_notebook.get(name, chapter_limit)
@@ -129,6 +137,8 @@ def report(
         if rec is not None and backend and ran_on not in (backend, "?"):
             problems.append(f"{name}: ran on {ran_on}, expected {backend}")
         total += seconds or 0.0
+        if FIRST_CHAPTERS.match(name):
+            first += seconds or 0.0
         rows.append((name, seconds, limit, ran_on, status))
 
     width = max(len("notebook"), *(len(r[0]) for r in rows))
@@ -138,6 +148,16 @@ def report(
         lines.append(
             f"{name:<{width}}  {shown:>8}  {limit:6.0f}  {ran_on:<7}  {status}"
         )
+    if first_limit is not None:
+        first_over = first > first_limit
+        lines.append(
+            f"{'chapters 00-05':<{width}}  {first:8.1f}  {first_limit:6.0f}  {'':<7}  "
+            + (f"OVER by {first - first_limit:.1f} s" if first_over else "ok")
+        )
+        if first_over:
+            problems.append(
+                f"chapters 00-05: {first:.1f} s, over the limit of {first_limit:.0f} s"
+            )
     over = total > total_limit
     lines.append(
         f"{'total':<{width}}  {total:8.1f}  {total_limit:6.0f}  {'':<7}  "
@@ -155,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("build", nargs="?", type=Path, default=ROOT / "_build")
     parser.add_argument("--chapter-limit", type=float, default=LIMITS["chapter"])
     parser.add_argument("--total-limit", type=float, default=LIMITS["total"])
+    parser.add_argument("--first-limit", type=float, default=LIMITS["first"])
     parser.add_argument(
         "--limit",
         action="append",
@@ -185,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             args.total_limit,
             args.backend,
             notebook_limits,
+            args.first_limit,
         )
     except (FileNotFoundError, pickle.UnpicklingError, AttributeError) as exc:
         print(f"execution times: cannot read the build's records: {exc}")

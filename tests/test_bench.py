@@ -71,3 +71,16 @@ def test_cached_notebook_is_not_a_measurement(tmp_path, capsys):
 def test_no_build_fails_clearly(tmp_path, capsys):
     assert bench.main([str(tmp_path / "_build")]) == 1
     assert "the book build did not finish" in capsys.readouterr().out
+
+
+def test_chapters_0_to_5_have_their_own_total(tmp_path, capsys):
+    toc = ("chapters/02_x", "chapters/02b_y", "chapters/06_z")
+    records = {"chapters/02_x": ok(50.0), "chapters/02b_y": ok(40.0)}
+    records["chapters/06_z"] = ok(55.0)
+    build = fake_build(tmp_path, records, toc=toc)
+    assert bench.main([str(build), "--first-limit", "80"]) == 1
+    out = capsys.readouterr().out
+    # 02 and 02b count (90 s), chapter 6 does not; the total of 145 s is within 240
+    assert "chapters 00-05: 90.0 s, over the limit of 80 s" in out
+    assert "total:" not in out
+    assert bench.main([str(build), "--first-limit", "90"]) == 0
