@@ -2,7 +2,10 @@
 table of contents, glue names, captions on glued figures, and figure descriptions that
 name digits only through computed values."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -221,10 +224,6 @@ def test_figure_descriptions_name_digits_only_through_glue(path):
 def test_setup_cell_imports_tensorflow_only_for_the_tensorflow_backend(backend):
     """On JAX, seeding must not import TensorFlow (2 s a chapter); on TensorFlow it
     still seeds TensorFlow's own generator."""
-    import os
-    import subprocess
-    import sys
-
     pytest.importorskip("jax")
     pytest.importorskip("tensorflow")
     probe = (

@@ -92,7 +92,11 @@ def squared_error_per_image(x, x_hat) -> np.ndarray:
     taken in float64, a block of images at a time: all 60,000 training images at once
     would need gigabytes of float64 copies, and allocating them costs seconds.
     """
-    x, x_hat = _image_pair(x, x_hat, strict=False)
+    return _sum_of_squares(*_image_pair(x, x_hat, strict=False))
+
+
+def _sum_of_squares(x, x_hat) -> np.ndarray:
+    """Per-row sums of ``(x - x_hat)**2`` for arrays already checked by _image_pair."""
     errors, block = np.empty(len(x)), 2048
     for i in range(0, len(x), block):
         diff = x[i : i + block].astype(np.float64) - x_hat[i : i + block]
@@ -104,7 +108,7 @@ def squared_error_per_image(x, x_hat) -> np.ndarray:
 def rmse(x, x_hat) -> float:
     """Root mean squared error ``sqrt(mean((x - x_hat)**2))`` over every pixel."""
     x, x_hat = _image_pair(x, x_hat)
-    return float(np.sqrt(squared_error_per_image(x, x_hat).sum() / x.size))
+    return float(np.sqrt(_sum_of_squares(x, x_hat).sum() / x.size))
 
 
 # %% ../chapters/01_generative_modelling.ipynb #ce32ed03
@@ -192,5 +196,5 @@ def psnr(clean, other) -> float:
     the images are identical.
     """
     clean, other = _image_pair(clean, other)
-    mse = float(squared_error_per_image(clean, other).sum() / clean.size)
+    mse = float(_sum_of_squares(clean, other).sum() / clean.size)
     return float("inf") if mse == 0.0 else float(10.0 * np.log10(1.0 / mse))
