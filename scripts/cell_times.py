@@ -6,7 +6,8 @@ Runs each notebook top to bottom with nbclient (on the backend KERAS_BACKEND nam
 from the notebook's folder, as the book build does), then prints the slowest cells, the
 total, and how much of it the exercise solutions took: the code cells between a
 ``{solution-start}`` and its ``{solution-end}`` (issue: solutions add at most 20% to a
-chapter). Nothing is written back to the notebook.
+chapter). A chapter in several notebooks (02 and 02b: chapter 2, parts 1 and 2) also
+gets one line for the whole chapter. Nothing is written back to the notebook.
 """
 
 from __future__ import annotations
@@ -59,7 +60,24 @@ def first_line(source: str) -> str:
     return text[:60]
 
 
-def profile(path: Path, top: int) -> float:
+def share_line(label: str, sol: float, rest: float, cells: int | None = None) -> str:
+    """How much the solutions add on top of the rest, as a percentage."""
+    share = 100 * sol / rest if rest else 0.0
+    count = f" ({cells} cells)" if cells is not None else ""
+    return (
+        f"{label}: {sol:.1f} s{count}, {share:.0f}% on top of the rest "
+        f"({rest:.1f} s, kernel start-up included)"
+    )
+
+
+def chapter_of(path: Path) -> str:
+    """The chapter a notebook belongs to: its leading digits (02b_... -> 02)."""
+    match = re.match(r"\d+", path.name)
+    return match.group(0) if match else path.stem
+
+
+def profile(path: Path, top: int) -> tuple[float, float]:
+    """Run one notebook; print its slowest cells; return (total, solutions) seconds."""
     nb = nbformat.read(path, as_version=4)
     client = TimedClient(
         nb,
@@ -79,13 +97,8 @@ def profile(path: Path, top: int) -> float:
         line = first_line(nb.cells[index].source)
         print(f"{index:>5} {seconds[index]:>8.2f}  {line}{mark}")
     sol = sum(seconds.get(i, 0.0) for i in in_solutions)
-    rest = total - sol
-    share = 100 * sol / rest if rest else 0.0
-    print(
-        f"solutions: {sol:.1f} s ({len(in_solutions)} cells), "
-        f"{share:.0f}% on top of the rest ({rest:.1f} s, kernel start-up included)"
-    )
-    return total
+    print(share_line("solutions", sol, total - sol, len(in_solutions)))
+    return total, sol
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,8 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--top", type=int, default=12, help="how many cells to list")
     args = parser.parse_args(argv)
+    chapters: dict[str, list[tuple[str, float, float]]] = {}
     for path in args.notebooks:
-        profile(path.resolve(), args.top)
+        total, sol = profile(path.resolve(), args.top)
+        chapters.setdefault(chapter_of(path), []).append((path.stem, total, sol))
+    for chapter, parts in chapters.items():
+        if len(parts) > 1:  # one chapter in several notebooks: its own line
+            names = ", ".join(name for name, _, _ in parts)
+            sol = sum(s for _, _, s in parts)
+            rest = sum(t for _, t, _ in parts) - sol
+            print(
+                "\n" + share_line(f"chapter {chapter} ({names}): solutions", sol, rest)
+            )
     return 0
 
 

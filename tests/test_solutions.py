@@ -542,6 +542,32 @@ def test_cell_times_times_code_cells_and_the_solutions_share(tmp_path, capsys):
     assert solutions and float(solutions.group(1)) >= 0.3, out
 
 
+def test_cell_times_adds_a_line_for_a_chapter_in_two_notebooks(tmp_path, capsys):
+    """02 and 02b are one chapter: their solutions' share is also given together."""
+    sleep = ("code", "import time\ntime.sleep(0.2)", None)
+    part1 = notebook(EXERCISE, SCRATCH_CELL, START, sleep, END, sleep, sleep)
+    part2 = notebook(EXERCISE, SCRATCH_CELL, START, sleep, END)
+    for name, nb in (("07_a.ipynb", part1), ("07b_b.ipynb", part2)):
+        nbformat.write(nb, tmp_path / name)
+    other = tmp_path / "08_c.ipynb"
+    nbformat.write(notebook(sleep), other)
+    assert cell_times.chapter_of(tmp_path / "07b_b.ipynb") == "07"
+    cell_times.main([str(tmp_path / "07_a.ipynb"), str(tmp_path / "07b_b.ipynb"),
+                     str(other)])  # fmt: skip
+    out = capsys.readouterr().out
+    line = re.search(
+        r"^chapter 07 \(07_a, 07b_b\): solutions: ([\d.]+) s, (\d+)% on top of the "
+        r"rest \(([\d.]+) s",
+        out,
+        re.M,
+    )
+    assert line, out
+    sol, share, rest = float(line.group(1)), int(line.group(2)), float(line.group(3))
+    assert sol >= 0.4 and rest >= 0.4, out  # two solution sleeps; two more outside
+    assert abs(share - 100 * sol / rest) <= 1.5, out  # printed values are rounded
+    assert "chapter 08" not in out  # a chapter in one notebook has its own line only
+
+
 # ---------------------------------------------------------------- the built HTML
 
 
