@@ -71,6 +71,9 @@ def venv_python():
             "install",
             "-q",
             "--disable-pip-version-check",
+            # no byte-compiling of every installed module (TensorFlow has thousands:
+            # 12 s of the 40 s install); Python compiles the few the notebook imports
+            "--no-compile",
             *wanted.split("\n"),
         ],
         check=True,

@@ -35,7 +35,8 @@ def train_digit_classifier(x, y, epochs: int = 3, seed: int = 0) -> keras.Model:
     model = build_digit_classifier()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     # model.fit, or an identical earlier run of the same build (see vaelib.cache)
-    fit_once(model, x, y, epochs=epochs, batch_size=256, verbose=0)
+    # batches of 250: MNIST's 60,000 images leave no smaller last batch to compile
+    fit_once(model, x, y, epochs=epochs, batch_size=250, verbose=0)
     return model
 
 
