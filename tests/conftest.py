@@ -28,6 +28,26 @@ if not os.environ.get("VAELIB_FIT_CACHE"):
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# pytest-xdist runs the tests in two worker processes (pyproject.toml: -n 2 --dist
+# loadgroup). A notebook's cells share one kernel and run in order, so every test file
+# is one group, kept whole on one worker; chapters 3, 4 and 5 are one group, run in
+# that order, so that 4 and 5 reuse chapter 3's training runs (the cache folder above
+# is made once, by the main process, and the workers inherit it).
+SHARED_RUNS = ("03_", "04_", "05_")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "xdist_group(name): tests that one pytest-xdist worker runs in order"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.path.name
+        group = "chapters 3-5" if name.startswith(SHARED_RUNS) else str(item.path)
+        item.add_marker(pytest.mark.xdist_group(group))
+
 
 def headless_chromium(width: int = 1280, height: int = 900, phone: bool = False):
     """Debian's Chromium driven by chromedriver (selenium), or skip; CI must have it.

@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -345,7 +346,12 @@ def test_font_sizes_are_read_from_the_code():
 
 @pytest.fixture(scope="module")
 def book():
-    """Every page measured at both sizes and checked by axe: one pass, many tests."""
+    """Every page measured at both sizes and checked by axe: one pass, many tests.
+
+    The two sizes run at once, one Chromium each (in two threads: selenium waits on
+    the browser, so the threads overlap): on two cores this halves the longest set-up
+    of the test run.
+    """
     html = built_book()
     pages = book_pages(html)
     source = axe_source()
@@ -353,15 +359,16 @@ def book():
 
     base = float(matplotlib.rcParams["font.size"])
     code, helpers = figure_code(), helper_fonts(base)
-    result = {}
-    for size, phone in ((DESKTOP, False), (PHONE, True)):
+
+    def one_size(size, phone) -> dict:
+        found_here = {}
         driver = headless_chromium(*size, phone=phone)
         driver.set_script_timeout(120)
         try:
             for page in pages:
                 rel = str(page.relative_to(html))
                 found = measure(driver, page)
-                entry = result.setdefault(rel, {})
+                entry = found_here.setdefault(rel, {})
                 entry[f"wide_{size[0]}"] = found["wide"]
                 entry[f"axe_{size[0]}"] = run_axe(driver, source)
                 entry["toggles"] = driver.execute_script(TOGGLE_NAMES_JS)
@@ -372,6 +379,15 @@ def book():
                         screenshot(driver, page, SHOTS / f"{page.stem}-phone.png")
         finally:
             driver.quit()
+        return found_here
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        sizes = ((DESKTOP, False), (PHONE, True))
+        parts = [f.result() for f in [pool.submit(one_size, *s) for s in sizes]]
+    result = {}
+    for part in parts:  # the desktop's first, so the phone's toggle names are kept
+        for rel, entry in part.items():
+            result.setdefault(rel, {}).update(entry)
     write_report(result)
     return result
 
