@@ -42,10 +42,11 @@ def pytest_configure(config):
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (its hook runs first)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         name = item.path.name
-        group = "chapters 3-5" if name.startswith(SHARED_RUNS) else str(item.path)
+        group = "chapters-3-5" if name.startswith(SHARED_RUNS) else name
         item.add_marker(pytest.mark.xdist_group(group))
 
 

@@ -53,7 +53,10 @@ def pca_reconstruct(x, mean, components, k: int) -> np.ndarray:
     if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(v))):
         raise ValueError("mean and components must not contain NaN or infinite values")
     v_k = v[:k].astype(np.float64)
-    return mu + ((x - mu) @ v_k.T) @ v_k
+    x -= mu  # x is our own float64 copy: centre it in place
+    x_hat = (x @ v_k.T) @ v_k
+    x_hat += mu  # in place too: 60,000 images are 376 MB in float64
+    return x_hat
 
 
 # %% ../chapters/02_autoencoders_vs_pca.ipynb #c06a8d9d
