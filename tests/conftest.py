@@ -26,6 +26,13 @@ if not os.environ.get("VAELIB_FIT_CACHE"):
     os.environ["VAELIB_FIT_CACHE"] = _fit_cache
     atexit.register(shutil.rmtree, _fit_cache, ignore_errors=True)
 
+# Two xdist workers on two cores: TensorFlow's default, a thread per core for each
+# operation in each worker, sets four threads against two cores. One each trained
+# chapter 2's deep autoencoder 22% faster, two at once (9.5 against 12.2 s an epoch).
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") != "1":
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+    os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # pytest-xdist runs the tests in two worker processes (pyproject.toml: -n 2 --dist
