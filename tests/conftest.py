@@ -41,6 +41,20 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # that order, so that 4 and 5 reuse chapter 3's training runs (the cache folder above
 # is made once, by the main process, and the workers inherit it).
 SHARED_RUNS = ("03_", "04_", "05_")
+# The longest groups first (on two workers, in seconds: chapters 3-5 about 180, chapter
+# 2 part 2 130, the package-index resolutions 145, the layout test 75, ...), so that
+# no worker is left running a long one alone at the end; xdist hands the groups out in
+# collection order (--no-loadscope-reorder in pyproject.toml).
+LONGEST_FIRST = (
+    "chapters-3-5",
+    "02b_deep_autoencoder.ipynb",
+    "test_requirements.py",
+    "test_layout.py",
+    "06_what_vae_optimises.ipynb",
+    "01_generative_modelling.ipynb",
+    "02_autoencoders_vs_pca.ipynb",
+    "test_colab.py",
+)
 
 
 def pytest_configure(config):
@@ -51,10 +65,20 @@ def pytest_configure(config):
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (its hook runs first)
 def pytest_collection_modifyitems(config, items):
+    groups = {}
     for item in items:
         name = item.path.name
         group = "chapters-3-5" if name.startswith(SHARED_RUNS) else name
         item.add_marker(pytest.mark.xdist_group(group))
+        groups[item] = group
+
+    def rank(item):
+        group = groups[item]
+        return (
+            LONGEST_FIRST.index(group) if group in LONGEST_FIRST else len(LONGEST_FIRST)
+        )
+
+    items.sort(key=rank)  # stable: a notebook's cells keep their order
 
 
 def headless_chromium(width: int = 1280, height: int = 900, phone: bool = False):
