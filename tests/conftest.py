@@ -25,6 +25,14 @@ if not os.environ.get("VAELIB_FIT_CACHE"):
     _fit_cache = tempfile.mkdtemp(prefix="vaelib-fit-cache-")
     os.environ["VAELIB_FIT_CACHE"] = _fit_cache
     atexit.register(shutil.rmtree, _fit_cache, ignore_errors=True)
+# On JAX, the notebooks (and both workers) reuse each other's compiled programs through
+# JAX's compilation cache, in the same fresh folder; by default it keeps only programs
+# that took over a second to compile, which none of the book's do.
+os.environ.setdefault(
+    "JAX_COMPILATION_CACHE_DIR", os.path.join(os.environ["VAELIB_FIT_CACHE"], "jax")
+)
+os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
 
 # Two xdist workers on two cores: TensorFlow's default, a thread per core for each
 # operation in each worker, sets four threads against two cores. One each trained

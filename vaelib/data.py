@@ -202,7 +202,8 @@ def to_vectors(images) -> np.ndarray:
     """
     arr = np.asarray(images)
     if arr.dtype == np.uint8:
-        arr = arr.astype(np.float32) / 255.0
+        arr = arr.astype(np.float32)
+        arr /= 255.0  # in place: one 188 MB array for the training set, not two
     return check_images(arr, name="images")
 
 
