@@ -98,6 +98,30 @@ def test_any_change_trains_afresh(folder, change):
     assert len(list(folder.glob("*.npz"))) == 2, change
 
 
+def test_the_data_key_is_its_content_not_the_object():
+    """fit(x, x) reads x once; a copy of the same bytes is the same data; any change
+    of a value, the dtype or the shape is different data."""
+    x, _ = data()
+    model = tiny(units=5)
+    parts = cache.run_parts(model, x, x, epochs=1, validation_data=(x, x))
+    same = cache.run_parts(
+        model, x.copy(), x.copy(), epochs=1, validation_data=(x.copy(), x.copy())
+    )
+    assert parts == same
+    assert parts["x"] == parts["y"]  # the same array twice, the same digest
+    changed = x.copy()
+    changed[-1, -1] = np.nextafter(changed[-1, -1], np.inf)  # one bit of one value
+    for other in (changed, x.astype("float64"), x.reshape(32, 10)):
+        assert cache.run_parts(model, other, x, epochs=1)["x"] != parts["x"]
+    # only y changed: only y's digest changes
+    other_y = cache.run_parts(model, x, changed, epochs=1, validation_data=(x, x))
+    assert other_y["x"] == parts["x"] and other_y["y"] != parts["y"]
+    assert (
+        cache.run_parts(model, x, x, epochs=1, validation_data=(x, changed))["fit"]
+        != parts["fit"]
+    )
+
+
 def test_the_key_follows_the_code_of_the_loss():
     x, y = data()
 
