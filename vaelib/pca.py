@@ -81,7 +81,7 @@ def train_linear_autoencoder(
         raise ValueError(
             f"x_centred must have shape (n, d) with n, d > 0, got {x.shape}"
         )
-    x = x.astype(np.float32)
+    x = x.astype(np.float32, copy=False)  # the caller's array when already float32
     if not np.all(np.isfinite(x)):
         raise ValueError("x_centred contains NaN or infinite values")
     for name, value in (("k", k), ("epochs", epochs), ("batch_size", batch_size)):
