@@ -33,6 +33,13 @@ os.environ.setdefault(
 )
 os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
 os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
+# On JAX, XLA compiles at LLVM's -O1, as in the book build (.ci/run,
+# appendix/building.md), unless you set a level yourself.
+XLA_LEVEL = "--xla_backend_optimization_level"
+if os.environ["KERAS_BACKEND"] == "jax" and XLA_LEVEL not in os.environ.get(
+    "XLA_FLAGS", ""
+):
+    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {XLA_LEVEL}=1".strip()
 
 # Two xdist workers on two cores: TensorFlow's default, a thread per core for each
 # operation in each worker, sets four threads against two cores. One each trained
