@@ -1,99 +1,177 @@
-import atexit
+"""Helpers for the unit tests, and the tests that need the package index.
+
+The environment every run needs (Keras backend, caches, threads) and the pytest-xdist
+groups that keep each notebook whole on one worker are set in the repository root's
+conftest.py, which pytest loads whatever it collects (a notebook alone included).
+"""
+
+import ast
 import importlib.util
 import os
 import shutil
+import ssl
+import subprocess
 import sys
-import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-# Keep TensorFlow quiet in the unit tests, as the notebooks' set-up cell does.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-# A backend you chose is kept; otherwise TensorFlow, or JAX where TensorFlow is missing
-# (Intel Macs, Python 3.14), as the notebooks' set-up cell does.
-if "KERAS_BACKEND" not in os.environ:
-    os.environ["KERAS_BACKEND"] = (
-        "tensorflow" if importlib.util.find_spec("tensorflow") else "jax"
-    )
-
-# Chapters 4 and 5 train the same autoencoder and VAE as chapter 3; with a cache folder,
-# vaelib.cache.fit_once lets them reuse chapter 3's identical runs (nbval runs the
-# chapters in order). A fresh folder for every test session, so nothing is stale.
-if not os.environ.get("VAELIB_FIT_CACHE"):
-    _fit_cache = tempfile.mkdtemp(prefix="vaelib-fit-cache-")
-    os.environ["VAELIB_FIT_CACHE"] = _fit_cache
-    atexit.register(shutil.rmtree, _fit_cache, ignore_errors=True)
-# On JAX, the notebooks (and both workers) reuse each other's compiled programs through
-# JAX's compilation cache, in the same fresh folder; by default it keeps only programs
-# that took over a second to compile, which none of the book's do.
-os.environ.setdefault(
-    "JAX_COMPILATION_CACHE_DIR", os.path.join(os.environ["VAELIB_FIT_CACHE"], "jax")
-)
-os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
-os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
-# On JAX, XLA compiles at LLVM's -O1, as in the book build (.ci/run,
-# appendix/building.md), unless you set a level yourself.
-XLA_LEVEL = "--xla_backend_optimization_level"
-if os.environ["KERAS_BACKEND"] == "jax" and XLA_LEVEL not in os.environ.get(
-    "XLA_FLAGS", ""
-):
-    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {XLA_LEVEL}=1".strip()
-
-# Two xdist workers on two cores: TensorFlow's default, a thread per core for each
-# operation in each worker, sets four threads against two cores. One each trained
-# chapter 2's deep autoencoder 22% faster, two at once (9.5 against 12.2 s an epoch).
-if os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") != "1":
-    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
-    os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# pytest-xdist runs the tests in two worker processes (pyproject.toml: -n 2 --dist
-# loadgroup). A notebook's cells share one kernel and run in order, so every test file
-# is one group, kept whole on one worker; chapters 3, 4 and 5 are one group, run in
-# that order, so that 4 and 5 reuse chapter 3's training runs (the cache folder above
-# is made once, by the main process, and the workers inherit it).
-SHARED_RUNS = ("03_", "04_", "05_")
-# The longest groups first (on two workers, in seconds: chapters 3-5 about 180, chapter
-# 2 part 2 130, the package-index resolutions 145, the layout test 75, ...), so that
-# no worker is left running a long one alone at the end; xdist hands the groups out in
-# collection order (--no-loadscope-reorder in pyproject.toml).
-LONGEST_FIRST = (
-    "chapters-3-5",
-    "02b_deep_autoencoder.ipynb",
-    "test_requirements.py",
-    "test_layout.py",
-    "06_what_vae_optimises.ipynb",
-    "01_generative_modelling.ipynb",
-    "02_autoencoders_vs_pca.ipynb",
-    "test_colab.py",
-)
+
+# --- tests that need the package index ----------------------------------------------
+# They carry the mark "network" (pyproject.toml): tests/test_requirements.py's pip
+# resolutions and tests/test_colab.py's fresh install. Where the index pip uses cannot
+# be reached they are skipped, with the reason, so that pytest passes offline; under CI
+# (CI set to anything) they must run, so there they fail instead. One probe decides,
+# once per session (with pytest-xdist, once in each worker that runs such a test), and
+# only when such a test is about to run. pytest -m "not network" leaves them out.
+
+PROBE_TIMEOUT = 10  # seconds for the probe's one request
+_INDEX_PROBLEM = pytest.StashKey[str | None]()
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "xdist_group(name): tests that one pytest-xdist worker runs in order"
+def parse_pip_config(listed: str) -> dict[str, str]:
+    """``pip config list``'s lines (``global.index-url='...'``) as a dict."""
+    settings = {}
+    for line in listed.splitlines():
+        key, sep, value = line.partition("=")
+        if not sep:
+            continue
+        try:
+            value = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError):
+            value = value.strip()
+        settings[key.strip().replace("_", "-")] = str(value)
+    return settings
+
+
+def pip_settings() -> dict[str, str]:
+    """pip's settings from its configuration files and PIP_* variables."""
+    try:
+        listed = subprocess.run(
+            [sys.executable, "-m", "pip", "config", "list"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return parse_pip_config(listed)
+
+
+def pip_setting(settings: dict[str, str], name: str) -> str | None:
+    """The setting ``pip install`` uses: a PIP_ variable, [install], else [global]."""
+    variable = os.environ.get("PIP_" + name.upper().replace("-", "_"))
+    if variable:
+        return variable
+    for section in (":env:", "install", "global"):
+        if settings.get(f"{section}.{name}"):
+            return settings[f"{section}.{name}"]
+    return None
+
+
+def package_index_url(settings: dict[str, str] | None = None) -> str | None:
+    """The package index pip installs from: its configuration, else its default."""
+    url = pip_setting(pip_settings() if settings is None else settings, "index-url")
+    if url:
+        return url
+    try:
+        from pip._internal.models.index import PyPI  # pip's own default index
+    except ImportError:
+        return None
+    return PyPI.simple_url
+
+
+def without_credentials(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+def probe_index(
+    url: str, cert: str | None = None, proxy: str | None = None
+) -> str | None:
+    """None if the index at ``url`` answers, else why not.
+
+    One request for pip's own project page, which every index serves; any answer below
+    500 counts (a gateway's 5xx does not), and so does an index that is a local folder.
+    """
+    url = without_credentials(url)
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "file":
+        folder = urllib.request.url2pathname(parts.path)
+        return None if os.path.isdir(folder) else f"no folder {folder}"
+    handlers = []
+    if proxy:
+        handlers.append(urllib.request.ProxyHandler({"http": proxy, "https": proxy}))
+    if parts.scheme == "https":
+        cafile = cert if cert and os.path.isfile(cert) else None
+        if cafile is None:
+            try:
+                from pip._vendor import certifi  # the certificates pip trusts
+
+                cafile = certifi.where()
+            except ImportError:
+                pass
+        context = ssl.create_default_context(cafile=cafile)
+        handlers.append(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(*handlers)
+    try:
+        opener.open(url.rstrip("/") + "/pip/", timeout=PROBE_TIMEOUT).close()
+    except urllib.error.HTTPError as error:
+        error.close()
+        return None if error.code < 500 else f"HTTP {error.code}"
+    except (OSError, ValueError) as error:  # URLError, timeouts, refused, no DNS
+        return str(getattr(error, "reason", None) or error)
+    return None
+
+
+def index_problem() -> str | None:
+    """The probe: None if the package index pip uses answers, else why not."""
+    settings = pip_settings()
+    url = package_index_url(settings)
+    if url is None:
+        return "cannot tell which package index pip uses"
+    cert, proxy = pip_setting(settings, "cert"), pip_setting(settings, "proxy")
+    problem = probe_index(url, cert=cert, proxy=proxy)
+    return None if problem is None else f"{without_credentials(url)}: {problem}"
+
+
+def network_verdict(problem: str | None, ci: str | None) -> tuple[str, str] | None:
+    """What a test marked network does: None (run), ("skip" or "fail", why).
+
+    ``problem`` is the probe's answer (None: the index answers), ``ci`` the value of CI.
+    """
+    if problem is None:
+        return None
+    if ci:
+        return "fail", (
+            "CI is set, so this test must run, but it needs the package index, "
+            f"which cannot be reached ({problem})"
+        )
+    return "skip", (
+        f"needs the package index, which cannot be reached ({problem}); "
+        "it runs wherever the index can be reached, and CI requires it"
     )
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (its hook runs first)
-def pytest_collection_modifyitems(config, items):
-    groups = {}
-    for item in items:
-        name = item.path.name
-        group = "chapters-3-5" if name.startswith(SHARED_RUNS) else name
-        item.add_marker(pytest.mark.xdist_group(group))
-        groups[item] = group
-
-    def rank(item):
-        group = groups[item]
-        return (
-            LONGEST_FIRST.index(group) if group in LONGEST_FIRST else len(LONGEST_FIRST)
-        )
-
-    items.sort(key=rank)  # stable: a notebook's cells keep their order
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures are set up
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("network") is None:
+        return
+    stash = item.config.stash
+    if _INDEX_PROBLEM not in stash:
+        stash[_INDEX_PROBLEM] = index_problem()
+    verdict = network_verdict(stash[_INDEX_PROBLEM], os.environ.get("CI"))
+    if verdict is None:
+        return
+    action, reason = verdict
+    if action == "fail":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
 
 
 def headless_chromium(width: int = 1280, height: int = 900, phone: bool = False):

@@ -9,7 +9,9 @@ classifier.
 The virtual environment is built once from the pins in requirements.txt (minus the book
 tooling and vaelib) and kept in .venv-colab-test/ (git-ignored) for later runs. Needs a
 book build (``_build``, or the folder in ``READER_BOOK_DIR``); without one the test is
-skipped, except under CI (``CI`` set), where it fails.
+skipped, except under CI (``CI`` set), where it fails. It installs from the package
+index, so it is marked ``network``: where the index cannot be reached it is skipped,
+except under CI, where it fails (tests/conftest.py).
 """
 
 import hashlib
@@ -155,6 +157,7 @@ def html_figures() -> int:
     )
 
 
+@pytest.mark.network
 def test_colab_runs_the_reader_notebook_and_shows_every_figure(tmp_path):
     notebook = reader_notebook(tmp_path / "reader")
     python = venv_python()

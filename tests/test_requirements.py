@@ -21,7 +21,9 @@ the wheel): whatever pip the test environment has, every row is resolved the sam
 and recent pips need about a third of the CPU time of pip 23 for this.
 
 The offline tests check the same matrix without the network: which lines of
-requirements.txt apply on each row, and that the README's table states it.
+requirements.txt apply on each row, and that the README's table states it. The
+resolutions need the package index: they are marked ``network`` (tests/conftest.py
+skips them where the index cannot be reached, and fails them there under CI).
 """
 
 from __future__ import annotations
@@ -33,13 +35,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
 import tomllib
+from conftest import package_index_url, pip_setting, pip_settings
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -238,28 +241,35 @@ runpy.run_module("pip", run_name="__main__", alter_sys=True)
 """
 PIP_VERSION = "26.3"
 ROW_TIMEOUT = 1500  # seconds; generous: on a busy shared machine a row takes minutes
-INDEX_URL = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple/")
-# Settings kept from the caller's environment (an index mirror, certificates, proxies);
-# every other pip setting, and every pip configuration file (local wheel folders, extra
-# indexes, constraints files such as a cap on torch) is left out: only the index counts.
-PIP_SETTINGS_KEPT = {
-    "PIP_INDEX_URL",
-    "PIP_CERT",
-    "PIP_CLIENT_CERT",
-    "PIP_TRUSTED_HOST",
-    "PIP_PROXY",
-    "PIP_DEFAULT_TIMEOUT",
-    "PIP_RETRIES",
-}
+# Settings kept from the caller's pip configuration, its PIP_* variables or files (an
+# index mirror, certificates, proxies): the index the probe in tests/conftest.py
+# reached. Every other pip setting (local wheel folders, extra indexes, constraints
+# files such as a cap on torch) is left out: only the index counts.
+PIP_SETTINGS_KEPT = (
+    "cert",
+    "client-cert",
+    "trusted-host",
+    "proxy",
+    "default-timeout",
+    "retries",
+)
+
+
+@cache
+def pip_settings_kept() -> dict[str, str]:
+    settings = pip_settings()
+    kept = {"PIP_INDEX_URL": package_index_url(settings) or ""}
+    for name in PIP_SETTINGS_KEPT:
+        kept["PIP_" + name.upper().replace("-", "_")] = (
+            pip_setting(settings, name) or ""
+        )
+    return {k: v for k, v in kept.items() if v}
 
 
 def pip_environment() -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("PIP_") or k in PIP_SETTINGS_KEPT
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env.update(
+        **pip_settings_kept(),
         PIP_CONFIG_FILE=os.devnull,  # pip then reads no configuration file at all
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         PIP_NO_INPUT="1",
@@ -351,20 +361,11 @@ def resolve(key: str, python: str, workdir: Path, pip_wheel: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def resolutions(request, tmp_path_factory):
-    """Start pip for every selected row at once; each test waits for its own row."""
-    try:
-        urllib.request.urlopen(INDEX_URL.rstrip("/") + "/pip/", timeout=30).close()
-        unreachable = None
-    except Exception as error:  # no network, no index
-        unreachable = error
-    if unreachable is not None:
-        pytest.fail(
-            f"cannot reach the package index {INDEX_URL} ({unreachable}). This test "
-            "resolves requirements.txt for every supported machine against the index, "
-            "so it needs network access (CI has it); deselect it offline with "
-            "-k 'not test_requirements_resolve'.",
-            pytrace=False,
-        )
+    """Start pip for every selected row at once; each test waits for its own row.
+
+    Only its tests, marked network, use it: where the index cannot be reached they are
+    skipped (failed under CI) before it starts (tests/conftest.py).
+    """
     wanted = [
         item.callspec.params
         for item in request.session.items
@@ -383,6 +384,7 @@ def resolutions(request, tmp_path_factory):
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+@pytest.mark.network
 @pytest.mark.parametrize("key, python, backend", ROWS, ids=ROW_IDS)
 def test_requirements_resolve_on_every_machine(resolutions, key, python, backend):
     result = resolutions[key, python].result()
