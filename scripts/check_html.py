@@ -11,26 +11,20 @@
    ``<mjx-container>`` elements as the page has maths nodes.
 5. Nothing scrolls sideways: in the same browser, at 1280 px wide, no code cell, output
    (any ``pre``) or display equation is wider than its box. ``tests/test_layout.py``
-   runs the same measurement (``MEASURE_JS``) through selenium at 1280 px (with a
+   runs the same measurement (``measure``, ``MEASURE_JS``) at 1280 px (with a
    scrollbar, so 15 px stricter) and on a 390 px phone, and runs axe-core.
 
-The browser is Debian's ``chromium``, driven over the DevTools protocol on a pipe (no
-driver, no download). The table of contents and ``_config.yml`` are read from the book
-the HTML was built from (``_build/html``'s grandparent), so a preview build from
-``scripts/preview.py`` can be checked too. Exits 1 and lists every problem found.
+The browser is Debian's ``chromium``, driven by its ``chromedriver`` through selenium,
+started by ``scripts/headless.py`` as the tests start it (nothing is downloaded). The
+table of contents and ``_config.yml`` are read from the book the HTML was built from
+(``_build/html``'s grandparent), so a preview build from ``scripts/preview.py`` can be
+checked too. Exits 1 and lists every problem found.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import select
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -38,6 +32,7 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import headless  # noqa: E402
 from reader_notebooks import toc_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,14 +87,6 @@ def book_root(html: Path) -> Path:
     """The book that ``html`` (its _build/html) was built from; else this repository."""
     source = html.parent.parent
     return source if (source / "_toc.yml").is_file() else ROOT
-
-
-def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 # The browser checks run in this window width (px): a common laptop screen.
@@ -163,173 +150,36 @@ MEASURE_JS = """
 """.replace("SELECTOR", json.dumps(WIDE_SELECTOR))
 
 
-class Browser:
-    """Headless Chromium driven over the DevTools protocol on a pipe.
-
-    ``--remote-debugging-pipe`` makes Chromium read protocol messages (JSON, each ended
-    by a NUL byte) on its file descriptor 3 and answer on 4: no driver, no WebSocket
-    library, nothing downloaded. One browser and one tab serve every page.
-    """
-
-    def __init__(self, chromium: str, width=WINDOW_WIDTH, height=WINDOW_HEIGHT):
-        self._profile = tempfile.TemporaryDirectory()
-        to_chrome_r, to_chrome_w = os.pipe()
-        from_chrome_r, from_chrome_w = os.pipe()
-        # Park the child's ends above 10, so that dup2 onto 3 and 4 cannot clobber them.
-        child_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 10)
-        child_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
-        for fd in (to_chrome_r, from_chrome_w):
-            os.close(fd)
-
-        def wire_pipes():  # in the child, before exec
-            os.dup2(child_r, 3)
-            os.dup2(child_w, 4)
-
-        cmd = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            f"--window-size={width},{height}",
-            f"--user-data-dir={self._profile.name}",
-            "--remote-debugging-pipe",
-            "about:blank",
-        ]
-        self._proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=wire_pipes,
-            close_fds=False,  # our descriptors are not inheritable; 3 and 4 are
-        )
-        os.close(child_r)
-        os.close(child_w)
-        self._out, self._in = to_chrome_w, from_chrome_r
-        self._buffer = b""
-        self._next_id = 0
-        self._events: list[dict] = []
-        try:
-            target = self.call("Target.createTarget", {"url": "about:blank"})
-            self._session = self.call(
-                "Target.attachToTarget",
-                {"targetId": target["targetId"], "flatten": True},
-            )["sessionId"]
-            self.call("Page.enable", session=True)
-            size = {"width": width, "height": height}
-            self.call(
-                "Emulation.setDeviceMetricsOverride",
-                {**size, "deviceScaleFactor": 1, "mobile": False},
-                session=True,
-            )
-        except BaseException:
-            self.close()
-            raise
-
-    def _read_message(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._in], [], [], left)[0]:
-                raise TimeoutError("Chromium did not answer in time")
-            chunk = os.read(self._in, 1 << 16)
-            if not chunk:
-                raise RuntimeError("Chromium closed the DevTools pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def call(
-        self, method: str, params: dict | None = None, session=False, timeout=60.0
-    ) -> dict:
-        self._next_id += 1
-        message = {"id": self._next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = self._session
-        os.write(self._out, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while True:
-            reply = self._read_message(deadline)
-            if reply.get("id") != self._next_id:
-                self._events.append(reply)
-                continue
-            if "error" in reply:
-                raise RuntimeError(f"{method}: {reply['error'].get('message')}")
-            return reply.get("result", {})
-
-    def wait_for(self, event: str, timeout: float = 60.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, message in enumerate(self._events):
-                if message.get("method") == event:
-                    del self._events[: i + 1]
-                    return message.get("params", {})
-            self._events.clear()
-            self._events.append(self._read_message(deadline))
-
-    def measure(self, page: Path) -> dict:
-        """Load ``page``; return MathJax's typeset count and the too-wide blocks."""
-        self._events.clear()
-        self.call("Page.navigate", {"url": page.as_uri()}, session=True)
-        self.wait_for("Page.loadEventFired")
-        result = self.call(
-            "Runtime.evaluate",
-            {"expression": MEASURE_JS, "awaitPromise": True, "returnByValue": True},
-            session=True,
-            timeout=60.0,
-        )
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"measuring {page}: {result['exceptionDetails']}")
-        return json.loads(result["result"]["value"])
-
-    def close(self) -> None:
-        if self._proc.poll() is None:
-            try:
-                self.call("Browser.close", timeout=10.0)
-            except (OSError, RuntimeError, TimeoutError):
-                pass
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        for fd in (self._out, self._in):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._profile.cleanup()
-
-    def __enter__(self) -> Browser:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+def measure(driver, page: Path) -> dict:
+    """Load ``page`` in ``driver`` (selenium); return MathJax's typeset count and the
+    too-wide blocks (``MEASURE_JS``: WebDriver waits for its promise)."""
+    driver.get(page.as_uri())
+    return json.loads(driver.execute_script("return " + MEASURE_JS.strip()))
 
 
-def browser_checks(chromium: str, html: Path, pages: dict[Path, Page]) -> list[str]:
+def browser_checks(html: Path, pages: dict[Path, Page]) -> list[str]:
     """Render every page at WINDOW_WIDTH px: MathJax typesets every maths node, and no
     code block, output or display equation is wider than its box (scrolls sideways)."""
+    from selenium.common.exceptions import WebDriverException
+
     problems: list[str] = []
     wide_pages = 0
     try:
-        browser = Browser(chromium)
-    except (OSError, RuntimeError, TimeoutError) as exc:
-        return [f"headless Chromium ({chromium}) did not start: {exc}"]
-    with browser:
+        driver = headless.start(WINDOW_WIDTH, WINDOW_HEIGHT, scrollbars=False)
+    except (OSError, RuntimeError, WebDriverException) as exc:
+        return [f"headless Chromium did not start: {exc}"]
+    try:
+        driver.set_page_load_timeout(60)
+        driver.set_script_timeout(60)
         for path, page in pages.items():
             rel = path.relative_to(html)
             if page.redirect:  # index.html: its target is measured in its own right
                 continue
             try:
-                found = browser.measure(path)
-            except (OSError, RuntimeError, TimeoutError) as exc:
-                problems.append(f"{rel}: headless Chromium could not render it: {exc}")
+                found = measure(driver, path)
+            except WebDriverException as exc:  # its message, without the stack trace
+                why = exc.msg or type(exc).__name__
+                problems.append(f"{rel}: headless Chromium could not render it: {why}")
                 continue
             need, typeset = page.math_nodes, found["typeset"]
             if need:
@@ -350,6 +200,8 @@ def browser_checks(chromium: str, html: Path, pages: dict[Path, Page]) -> list[s
                     f"({block['scroll']} px of text in a {block['client']} px box): "
                     f"{block['text']!r}"
                 )
+    finally:
+        driver.quit()
     print(
         f"  width: {wide_pages} of {len(pages)} pages have blocks wider than their "
         f"box at {WINDOW_WIDTH} px"
@@ -447,16 +299,16 @@ def main(argv: list[str]) -> int:
                 f"{path.relative_to(html)}: MathJax not served locally ({scripts})"
             )
     # 4 and 5 in headless Chromium: MathJax typesets; nothing scrolls sideways
-    chromium = find_chromium()
-    if chromium is None:
+    lacking = headless.missing()
+    if lacking:
         problems.append(
-            "chromium not found: cannot check MathJax and block widths "
-            "(apt-get install chromium)"
+            f"{lacking}: cannot check MathJax and block widths in headless Chromium "
+            "(apt-get install chromium chromium-driver; selenium: requirements.txt)"
         )
     else:
         if not with_math:
             problems.append("no page has maths: the MathJax check would prove nothing")
-        problems += browser_checks(chromium, html, pages)
+        problems += browser_checks(html, pages)
 
     checked = sum(len(pg.refs) for pg in pages.values())
     if problems:

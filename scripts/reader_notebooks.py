@@ -32,6 +32,13 @@ understands resolved into plain Markdown that Colab and JupyterLab render:
   Colab's ``#@title`` form view);
 - maths stays ``$...$`` / ``$$...$$``; ```` ```{math} ```` blocks and bare amsmath
   environments become ``$$...$$``; MyST targets ``(label)=`` and ``%`` comments go.
+- the set-up cell (scripts/setup_cell.py) installs, on Colab, the vaelib of the commit
+  the notebook is built from (``git rev-parse HEAD`` of this checkout, by
+  ``build_commit``): ``git+<repository>@<commit>`` instead of the repository's newest
+  vaelib, so a notebook saved long ago still gets the vaelib its chapter was written
+  for. ``VAELIB_PIP_SPEC`` still overrides it, and a checkout still uses its own
+  vaelib. Without a commit (no git, not a checkout, no commit yet) the script stops:
+  an unpinned notebook would silently install whatever vaelib is newest.
 
 Why not QuantEcon's sphinx-tojupyter: it is a Sphinx builder that writes notebooks from
 the doctree, where myst-nb has already dropped the hidden cells (``remove-cell``,
@@ -54,6 +61,7 @@ import argparse
 import ast
 import json
 import re
+import subprocess
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -75,6 +83,10 @@ CELL_BREAK = "\n\n<!-- reader-notebooks: new cell -->\n\n"
 SOLUTION_HEADING = "#### Solution to "
 SOLUTION_END = "*End of the solution.*"
 NOTE_MARK = "Numbers in the text are from the run that built the published book"
+# The set-up cell's default Colab install (scripts/setup_cell.py), and what it becomes
+SETUP_MARK = "VAELIB_PIP_SPEC"  # marks the set-up cell, as setup_cell.sync finds it
+UNPINNED = '"git+" + REPOSITORY)'
+PINNED = '"git+" + REPOSITORY + "@" + COMMIT)'
 
 ADMONITIONS = {
     "admonition",
@@ -122,6 +134,72 @@ def toc_files(toc: dict) -> list[str]:
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
     return files
+
+
+def build_commit(repo: Path = ROOT) -> str:
+    """The full hash of the commit checked out in ``repo`` (``git rev-parse HEAD``).
+
+    Raises RuntimeError, saying why, where there is none: git missing, ``repo`` not a
+    git checkout, or a checkout without a commit yet.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--verify", "HEAD^{commit}"],
+            capture_output=True,
+            text=True,
+        )
+    except OSError as exc:
+        raise RuntimeError(f"cannot run git: {exc}") from exc
+    commit = done.stdout.strip()
+    if done.returncode or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
+        why = done.stderr.strip() or "git rev-parse HEAD gave no commit"
+        raise RuntimeError(f"no commit checked out in {repo}: {why}")
+    return commit
+
+
+def uncommitted_vaelib(repo: Path = ROOT) -> list[str]:
+    """Files of the package (vaelib/, pyproject.toml) changed since the last commit."""
+    done = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "status",
+            "--porcelain",
+            "--",
+            "vaelib",
+            "pyproject.toml",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    return [line[3:] for line in done.stdout.splitlines() if line.strip()]
+
+
+def pin_vaelib(code: str, commit: str) -> str | None:
+    """The set-up cell's ``code`` with its Colab install of vaelib pinned to ``commit``.
+
+    ``spec = os.environ.get("VAELIB_PIP_SPEC", "git+" + REPOSITORY)`` gets
+    ``+ "@" + COMMIT`` and a line ``COMMIT = "<hash>"`` follows ``REPOSITORY = ...``;
+    nothing else changes (the override and the checkout's own vaelib stay). None if the
+    code has no such pair of lines to pin.
+    """
+    lines = code.split("\n")
+    repository = [i for i, s in enumerate(lines) if s.startswith("REPOSITORY = ")]
+    install = [
+        i
+        for i, s in enumerate(lines)
+        if SETUP_MARK in s and s.rstrip().endswith(UNPINNED)
+    ]
+    if len(repository) != 1 or len(install) != 1:
+        return None
+    (at,) = install
+    lines[at] = lines[at].rstrip().removesuffix(UNPINNED) + PINNED
+    lines.insert(
+        repository[0] + 1,
+        f'COMMIT = "{commit}"  # the commit this notebook was built from',
+    )
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- values
@@ -271,6 +349,7 @@ class Context:
     exercise_count: int = 0
     exercises: dict[str, str] = field(default_factory=dict)  # label -> "Exercise 1 (T)"
     solution: str | None = None  # label of the executed solution open at this point
+    commit: str | None = None  # pin the set-up cell's vaelib install to this commit
 
     def url(self, docname: str, anchor: str = "") -> str:
         return self.base_url + docname + ".html" + (f"#{anchor}" if anchor else "")
@@ -658,6 +737,7 @@ def reader_notebook(source, ctx: Context, executed=None) -> nbformat.NotebookNod
     after: dict[int, list[str]] = {}
     cells: list[tuple[int, nbformat.NotebookNode]] = []
     noted = False
+    pinned = False
     ctx.solution = None
     for index, cell in enumerate(source.cells):
         if cell.cell_type == "markdown":
@@ -681,6 +761,9 @@ def reader_notebook(source, ctx: Context, executed=None) -> nbformat.NotebookNod
             tags = list(cell.metadata.get("tags", []))
             meta = {"tags": tags} if tags else {}
             code = cell.source
+            if ctx.commit and SETUP_MARK in code:  # the set-up cell
+                code = pin_vaelib(code, ctx.commit) or code
+                pinned = pinned or code != cell.source
             if SCRATCH_TAG in tags:
                 pass  # the learner types here: open, although the HTML removes it
             elif HIDDEN_TAGS & set(tags):
@@ -695,6 +778,12 @@ def reader_notebook(source, ctx: Context, executed=None) -> nbformat.NotebookNod
             f"{ctx.docname}: {{solution-start}} {ctx.solution} has no {{solution-end}}"
         )
         ctx.solution = None
+    if ctx.commit and not pinned:
+        ctx.problems.append(
+            f"{ctx.docname}: no set-up cell whose vaelib install could be pinned to "
+            f'{ctx.commit} (its line \'spec = os.environ.get("{SETUP_MARK}", '
+            f"{UNPINNED}' is missing or changed)"
+        )
     result = []
     for index, cell in cells:
         result.append(cell)
@@ -858,7 +947,24 @@ def main(argv: list[str] | None = None) -> int:
     if not (book / "_build" / "jupyter_execute").is_dir():
         print(f"no build in {book / '_build'}: run jupyter-book build first")
         return 2
+    try:
+        commit = build_commit()
+    except RuntimeError as exc:
+        print(
+            f"cannot pin vaelib: {exc}. Each reader notebook installs, on Colab, the "
+            "vaelib of the commit it is built from; run this script in a git checkout "
+            "of the book with that commit checked out."
+        )
+        return 2
+    changed = uncommitted_vaelib()
+    if changed:
+        print(
+            f"warning: the notebooks install vaelib as of commit {commit}, without "
+            f"its changes since: {', '.join(changed)}"
+        )
+    print(f"the set-up cells install vaelib as of commit {commit} on Colab")
     ctx, chapters = book_context(book)
+    ctx.commit = commit
     for docname in chapters:
         nb = build_reader(book, docname, ctx)
         nbformat.validate(nb)

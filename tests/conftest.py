@@ -8,7 +8,6 @@ conftest.py, which pytest loads whatever it collects (a notebook alone included)
 import ast
 import importlib.util
 import os
-import shutil
 import ssl
 import subprocess
 import sys
@@ -174,40 +173,29 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
+def require_headless_chromium() -> None:
+    """Skip unless headless Chromium can start here (chromium, chromedriver, selenium:
+    scripts/headless.py); fail instead under CI, which installs them."""
+    lacking = load_script("headless").missing()
+    if lacking:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI needs chromium, chromium-driver and selenium (see .ci/run): "
+                + lacking
+            )
+        pytest.skip(f"no headless Chromium with chromedriver and selenium: {lacking}")
+
+
 def headless_chromium(width: int = 1280, height: int = 900, phone: bool = False):
     """Debian's Chromium driven by chromedriver (selenium), or skip; CI must have it.
 
-    ``phone=True`` emulates a phone of that size (``width`` x ``height`` CSS px): a
-    mobile viewport (the page's ``<meta name="viewport">`` applies, scrollbars overlay
-    the content as on a phone) at 2 device pixels per CSS pixel.
+    Started by ``scripts/headless.py``, as the HTML check starts it. ``phone=True``
+    emulates a phone of that size (``width`` x ``height`` CSS px): a mobile viewport
+    (the page's ``<meta name="viewport">`` applies, scrollbars overlay the content as
+    on a phone) at 2 device pixels per CSS pixel.
     """
-    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        chrome = None
-    if not (chrome and driver_path):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs chromium, chromium-driver and selenium (see .ci/run)")
-        pytest.skip("no headless Chromium with chromedriver and selenium here")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chrome
-    flags = (
-        "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
-        "--disable-background-networking --disable-component-update --disable-sync "
-        f"--window-size={width},{height}"
-    )
-    for flag in flags.split():
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    if phone:
-        metrics = {"width": width, "height": height, "deviceScaleFactor": 2}
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride", {**metrics, "mobile": True}
-        )
-    return driver
+    require_headless_chromium()
+    return load_script("headless").start(width, height, phone=phone)
 
 
 def built_page(relative: str) -> str:

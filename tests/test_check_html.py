@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import load_script
+from conftest import load_script, require_headless_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 check_html = load_script("check_html")
@@ -47,8 +47,11 @@ def test_parser_counts_maths_and_ids():
     assert page.math_nodes == 1 and page.ids == {"a", "b"}
 
 
-CHROMIUM = check_html.find_chromium()
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
+@pytest.fixture
+def chromium():
+    """The HTML check's browser can start (skip if not; under CI, fail)."""
+    require_headless_chromium()
+
 
 # A code cell and an output as myst-nb writes them, in a text column 400 px wide.
 COLUMN = """<style>main {{ width: 400px; }} pre {{ overflow: auto; margin: 0; }}</style>
@@ -59,16 +62,14 @@ COLUMN = """<style>main {{ width: 400px; }} pre {{ overflow: auto; margin: 0; }}
 def widths(tmp_path, code, output):
     html = build(tmp_path, COLUMN.format(code=code, output=output))
     pages = {html / "index.html": check_html.parse(html / "index.html")}
-    return check_html.browser_checks(CHROMIUM, html, pages)
+    return check_html.browser_checks(html, pages)
 
 
-@needs_chromium
-def test_blocks_that_fit_pass(tmp_path):
+def test_blocks_that_fit_pass(tmp_path, chromium):
     assert widths(tmp_path, "x = 1", "1") == []
 
 
-@needs_chromium
-def test_wide_code_and_output_fail_and_are_named(tmp_path):
+def test_wide_code_and_output_fail_and_are_named(tmp_path, chromium):
     problems = widths(tmp_path, "y = " + "1 + " * 60 + "1", "a" * 30 + "\n" + "b" * 200)
     assert len(problems) == 2
     code, output = problems
@@ -78,12 +79,56 @@ def test_wide_code_and_output_fail_and_are_named(tmp_path):
     assert "'" + "a" * 30 + "'" in output  # the block's first line names it
 
 
-@needs_chromium
-def test_wide_display_equation_fails(tmp_path):
+def test_wide_display_equation_fails(tmp_path, chromium):
     # MathJax's output for a display equation that is too long for the column
     wide = '<mjx-container display="true" style="display: block; overflow-x: auto">'
     body = "<style>main { width: 400px; }</style><main>" + wide + "x+" * 300
     html = build(tmp_path, body + "</mjx-container></main>")
     pages = {html / "index.html": check_html.parse(html / "index.html")}
-    (problem,) = check_html.browser_checks(CHROMIUM, html, pages)
+    (problem,) = check_html.browser_checks(html, pages)
     assert problem.startswith("index.html: display equation scrolls sideways")
+
+
+def test_the_window_is_1280_px_wide_without_a_scrollbar(tmp_path, chromium):
+    page = tmp_path / "tall.html"
+    page.write_text("<html><body><div style='height: 5000px'>x</div></body></html>")
+    driver = check_html.headless.start(1280, 900, scrollbars=False)
+    try:
+        driver.get(page.as_uri())
+        size = driver.execute_script(
+            "return [document.documentElement.clientWidth, innerWidth, innerHeight]"
+        )
+    finally:
+        driver.quit()
+    assert size == [1280, 1280, 900]  # the whole width is the page's
+
+
+# MathJax stand-ins: each typesets (or not) the page's maths nodes once started.
+MATHJAX = """const started = new Promise((done) => setTimeout(() => {{
+  document.querySelectorAll(".math").forEach((m) => {{
+    if ({typesets}) m.appendChild(document.createElement("mjx-container"));
+  }});
+  done();
+}}, 300));
+window.MathJax = {{startup: {{promise: started}}}};"""
+
+
+@pytest.mark.parametrize("typesets", [True, False])
+def test_maths_must_be_typeset(tmp_path, chromium, typesets):
+    html = build(tmp_path, '<p><span class="math">\\(x\\)</span></p>' * 2)
+    script = html / "_static" / "mathjax" / "tex-chtml.js"
+    script.write_text(MATHJAX.format(typesets=str(typesets).lower()))
+    pages = {html / "index.html": check_html.parse(html / "index.html")}
+    problems = check_html.browser_checks(html, pages)
+    if typesets:  # after the check waits for MathJax's start-up
+        assert problems == []
+    else:
+        assert problems == ["index.html: MathJax typeset 0 of 2 maths nodes"]
+
+
+def test_a_missing_browser_is_reported_not_a_crash(tmp_path, capsys, monkeypatch):
+    html = build(tmp_path, "<p>Text.</p>")
+    monkeypatch.setattr(check_html.headless, "find_chromedriver", lambda: None)
+    assert check_html.main([str(html)]) == 1
+    out = capsys.readouterr().out
+    assert "no chromedriver (Debian's chromium-driver): cannot check MathJax" in out

@@ -11,9 +11,10 @@ failed in CI, which builds before pytest):
 - axe-core (``package.json`` pins it; ``npm ci`` installs it) finds no critical or
   serious violation, at either size.
 
-The widths are measured by ``scripts/check_html.py``'s ``MEASURE_JS`` (the one
-implementation; the HTML check runs it at 1280 px over the DevTools pipe). A summary
-goes to ``_build/layout-report.json``, phone screenshots of chapters 3 and 4 to
+The widths are measured by ``scripts/check_html.py``'s ``measure`` (``MEASURE_JS``, the
+one implementation; the HTML check runs it at 1280 px in the same selenium-driven
+Chromium, started by ``scripts/headless.py``). A summary goes to
+``_build/layout-report.json``, phone screenshots of chapters 3 and 4 to
 ``_build/screenshots/``. The first tests check the checks on small pages of their own.
 """
 
@@ -32,7 +33,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, book_pages, built_book, headless_chromium, load_script
+from conftest import (
+    ROOT,
+    book_pages,
+    built_book,
+    headless_chromium,
+    load_script,
+    require_headless_chromium,
+)
 
 check_html = load_script("check_html")
 
@@ -104,8 +112,7 @@ def axe_source() -> str:
 
 def measure(driver, path: Path) -> dict:
     """Load ``path``; MathJax typeset, every dropdown opened; the too-wide blocks."""
-    driver.get(path.as_uri())
-    return json.loads(driver.execute_script("return " + check_html.MEASURE_JS.strip()))
+    return check_html.measure(driver, path)
 
 
 def run_axe(driver, source: str) -> list[dict]:
@@ -619,9 +626,7 @@ def test_the_book_s_grids_and_scatters_are_readable_on_a_phone():
 def test_check_html_does_not_measure_a_redirect_page(tmp_path):
     """index.html of a Jupyter Book only moves the reader on to the root page: the HTML
     check skips it (measuring it raced the redirect), and measures the root page."""
-    chromium = check_html.find_chromium()
-    if chromium is None:
-        pytest.skip("needs Debian's chromium")
+    require_headless_chromium()
     html = tmp_path / "html"
     html.mkdir()
     (html / "index.html").write_text(
@@ -632,5 +637,5 @@ def test_check_html_does_not_measure_a_redirect_page(tmp_path):
     pages = {p: check_html.parse(p) for p in sorted(html.glob("*.html"))}
     assert pages[html / "index.html"].redirect
     assert not pages[html / "intro.html"].redirect
-    (problem,) = check_html.browser_checks(chromium, html, pages)
+    (problem,) = check_html.browser_checks(html, pages)
     assert problem.startswith("intro.html: code block scrolls sideways")

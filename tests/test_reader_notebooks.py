@@ -9,10 +9,14 @@ where a missing build is a failure.
 
 from __future__ import annotations
 
+import ast
+import difflib
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -23,6 +27,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import cell_times  # noqa: E402
 import reader_notebooks as rn  # noqa: E402
+import setup_cell  # noqa: E402
 
 BASE = "https://vae-book.github.io/autoencoders-to-vaes/"
 GLOSSARY = BASE + "appendix/glossary.html"
@@ -511,6 +516,82 @@ def code(nb):
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
+# ----------------------------------------------------------------- the set-up cell
+
+
+def head_commit() -> str:
+    """The commit checked out here, as git itself gives it."""
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def install_spec(code: str, environ: dict[str, str]) -> str:
+    """What the set-up cell ``code`` asks pip to install on Colab, with ``environ`` as
+    the environment: its assignments to REPOSITORY, COMMIT and spec, run in order."""
+    names: dict[str, str] = {}
+    assignments = [
+        node
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, ast.Assign)
+        and [getattr(t, "id", None) for t in node.targets]
+        in (["REPOSITORY"], ["COMMIT"], ["spec"])
+    ]
+    for node in sorted(assignments, key=lambda n: n.lineno):
+        value = compile(ast.Expression(node.value), "<set-up cell>", "eval")
+        names[node.targets[0].id] = eval(
+            value, {"os": SimpleNamespace(environ=environ)}, names
+        )
+    return names["spec"]
+
+
+def test_setup_cell_installs_the_vaelib_of_the_commit_it_was_built_from():
+    commit = rn.build_commit()
+    assert commit == head_commit()
+    template = setup_cell.cell_source()  # the set-up cell every chapter starts with
+    source = chapter(("code", template, ["remove-input"]), ("markdown", "# T", None))
+    ctx = context(commit=commit)
+    nb = rn.reader_notebook(source, ctx)
+    assert ctx.problems == []
+    setup = code(nb)[0].source
+    repository = setup_cell.repository_url()
+    assert install_spec(template, {}) == f"git+{repository}"  # the source: unpinned
+    assert install_spec(setup, {}) == f"git+{repository}@{commit}"
+    override = {"VAELIB_PIP_SPEC": "vaelib @ file:///somewhere"}
+    assert install_spec(setup, override) == override["VAELIB_PIP_SPEC"]
+    # only the install changes: the checkout's own vaelib, the rest, stay as they are
+    title, _, body = setup.partition("\n")
+    assert title.startswith("#@title ")
+    changed = [
+        line
+        for line in difflib.ndiff(template.split("\n"), body.split("\n"))
+        if line[:2] in ("- ", "+ ")
+    ]
+    assert changed == [
+        f'+ COMMIT = "{commit}"  # the commit this notebook was built from',
+        '-         spec = os.environ.get("VAELIB_PIP_SPEC", "git+" + REPOSITORY)',
+        '+         spec = os.environ.get("VAELIB_PIP_SPEC", "git+" + REPOSITORY + "@" '
+        "+ COMMIT)",
+    ]
+    assert source.cells[0].source == template  # the chapter itself is unchanged
+
+
+def test_a_setup_cell_that_cannot_be_pinned_is_reported():
+    ctx = context(commit="0" * 40)
+    setup = 'spec = os.environ.get("VAELIB_PIP_SPEC", "vaelib")'
+    rn.reader_notebook(chapter(("code", setup, ["remove-input"])), ctx)
+    assert len(ctx.problems) == 1
+    assert "no set-up cell whose vaelib install could be pinned" in ctx.problems[0]
+
+
+def test_no_commit_is_a_clear_error(tmp_path):
+    with pytest.raises(RuntimeError, match=f"no commit checked out in {tmp_path}"):
+        rn.build_commit(tmp_path)  # not a git checkout
+
+
 # ----------------------------------------------------------------- over a real build
 
 BOOK = Path(os.environ.get("READER_BOOK_DIR", ROOT)).resolve()
@@ -596,6 +677,16 @@ def test_every_html_figure_is_drawn_by_the_notebook_and_captioned(readers):
         "{glue:figure} blocks, HTML figures, images the run shows, captions: "
         + str(wrong)
     )
+
+
+def test_every_reader_notebook_installs_the_vaelib_of_this_commit(readers):
+    out, chapters = readers
+    repository = setup_cell.repository_url()
+    for docname in chapters:
+        nb = nbformat.read(out / f"{docname}.ipynb", as_version=4)
+        (setup,) = [c for c in code(nb) if rn.SETUP_MARK in c.source]
+        spec = install_spec(setup.source, {})
+        assert spec == f"git+{repository}@{head_commit()}", docname
 
 
 def test_html_colab_button_opens_the_reader_notebook(readers):
