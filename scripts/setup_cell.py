@@ -5,10 +5,11 @@ code is hidden; the line it prints, which Keras backend ran the page, is shown).
 Colab (which has TensorFlow but not vaelib) it pip-installs vaelib from the repository
 URL set in _config.yml; elsewhere vaelib is already installed (``pip install -r
 requirements.txt``), or found in the checkout. It always quiets TensorFlow's start-up
-logs before TensorFlow is imported, keeps a Keras backend the reader chose (JAX when
-TensorFlow is missing), provides ``glue`` (a plain display on Colab, which has no
-myst-nb), keeps Keras from importing TensorFlow only to seed it when another backend
-runs, and prints the Keras version and backend.
+logs before TensorFlow is imported (on Colab without a GPU, its error line about CUDA
+too), and its Python warnings once it is imported, keeps a Keras backend the reader
+chose (JAX when TensorFlow is missing), provides ``glue`` (a plain display on Colab,
+which has no myst-nb), keeps Keras from importing TensorFlow only to seed it when
+another backend runs, and prints the Keras version and backend.
 
     python scripts/setup_cell.py          # rewrite the set-up cell of every notebook
     python scripts/setup_cell.py --check  # exit 1 if any notebook is out of sync
@@ -29,12 +30,17 @@ TAG = "remove-input"  # the code is hidden; the backend line it prints is shown
 
 TEMPLATE = """\
 # Set-up (its code is hidden in the book). Runs as is locally, in CI and on Colab.
+import glob
 import importlib.util
 import os
 import sys
 
+ON_COLAB = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 # Quiet TensorFlow's start-up logs: both are needed, before TensorFlow is imported.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# It reads the level once, as it loads: 3, which hides its C++ errors all session, is
+# only for Colab without a GPU (no /dev/nvidia0), to hide "failed call to cuInit" there.
+COLAB_CPU = ON_COLAB and not glob.glob("/dev/nvidia[0-9]*")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3" if COLAB_CPU else "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # Keras 3 runs on TensorFlow, JAX or PyTorch. A backend you chose (KERAS_BACKEND) is
 # kept; otherwise Keras's default (TensorFlow), or JAX where TensorFlow is missing.
@@ -45,7 +51,7 @@ REPOSITORY = "{url}"
 try:
     import vaelib  # noqa: F401
 except ImportError:
-    if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ:
+    if ON_COLAB:
         import subprocess
 
         spec = os.environ.get("VAELIB_PIP_SPEC", "git+" + REPOSITORY)
@@ -65,6 +71,10 @@ except ImportError:  # no myst-nb (Colab, plain Jupyter): glue just shows the va
 
 
 import keras
+
+# No TensorFlow warnings (tf.function retracing...) in the book; its import resets this.
+if "tensorflow" in sys.modules:
+    sys.modules["tensorflow"].get_logger().setLevel("ERROR")
 
 # keras.utils.set_random_seed seeds TensorFlow too whenever it is installed, importing
 # it (2 s, some 400 MB) even on JAX or PyTorch, where nothing else in the book uses it:

@@ -242,3 +242,82 @@ def test_setup_cell_imports_tensorflow_only_for_the_tensorflow_backend(backend):
     ).stdout.split()
     assert out[-1] == backend
     assert out[-2] == str(backend == "tensorflow"), out
+
+
+# What TensorFlow's logs look like in a cell's output: its Python logger
+# ("WARNING:tensorflow:..."), or its C++ log (absl's "E0000 00:00:1712345678.123 ...",
+# or older TensorFlow's "2024-01-01 00:00:00.000000: E tensorflow/...").
+TF_LOG_LINE = re.compile(
+    r"^(\w+:tensorflow:|[IWEF]\d{4} \d\d:\d\d:\d\d|\S+ [\d:.]+: [IWEF] )", re.M
+)
+
+
+def test_tf_log_line_pattern():
+    for line in (
+        "WARNING:tensorflow:5 out of the last 9 calls to <function f> triggered "
+        "tf.function retracing.",
+        "E0000 00:00:1774441203.701207 1866206 cuda_platform.cc:52] failed call to "
+        "cuInit: INTERNAL: CUDA error",
+        "2025-05-05 04:14:39.594357: E external/local_xla/xla/stream_executor/cuda/"
+        "cuda_platform.cc:51] failed call to cuInit: UNKNOWN ERROR (303)",
+    ):
+        assert TF_LOG_LINE.search(f"Keras 3 on the tensorflow backend\n{line}\n"), line
+    assert not TF_LOG_LINE.search("Keras 3 on the tensorflow backend\nepoch 5: 0.07\n")
+
+
+def test_setup_cell_keeps_tensorflow_logs_out_of_a_notebook(monkeypatch):
+    """The set-up cell in a kernel on TensorFlow, then a function TensorFlow retraces
+    for 8 shapes: no TensorFlow log line in either output. (TensorFlow's import sets its
+    logger to INFO in a notebook, and chapter 2 showed 'WARNING:tensorflow:5 out of the
+    last 9 calls ... triggered tf.function retracing'.)"""
+    pytest.importorskip("tensorflow")
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    retrace = (
+        "tf = sys.modules['tensorflow']\n"
+        "add_one = tf.function(lambda x: x + 1)\n"
+        "for n in range(1, 9):\n"
+        "    add_one(tf.zeros([n]))\n"
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(setup_cell.cell_source()),
+        nbformat.v4.new_code_cell(retrace),
+    ]
+    NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(ROOT / "chapters")}},
+    ).execute()
+    outputs = [o for cell in nb.cells for o in cell.outputs]
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "on the tensorflow backend" in text, text
+    assert not TF_LOG_LINE.search(text), text
+    assert all(o.get("name") == "stdout" for o in outputs), text
+
+
+@pytest.mark.parametrize(
+    "colab, gpu, chosen, level",
+    [
+        (False, False, None, "2"),
+        (True, True, None, "2"),  # Colab's GPU runtime: TensorFlow's errors still show
+        (True, False, None, "3"),  # its CPU runtime: no "failed call to cuInit" line
+        (True, False, "0", "0"),  # a level the reader chose is kept
+    ],
+)
+def test_setup_cell_hides_tensorflow_errors_only_on_colab_without_a_gpu(
+    monkeypatch, colab, gpu, chosen, level
+):
+    import glob
+
+    head = setup_cell.cell_source().split("\nREPOSITORY = ")[0]
+    for name, value in (("COLAB_RELEASE_TAG", colab), ("TF_CPP_MIN_LOG_LEVEL", chosen)):
+        if value:
+            monkeypatch.setenv(name, "test" if value is True else value)
+        else:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(glob, "glob", lambda pattern: ["nvidia0"] if gpu else [])
+    exec(compile(head, "setup-cell", "exec"), {})
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == level
