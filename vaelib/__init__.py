@@ -4,6 +4,9 @@ Hand-written infrastructure, which a reader need not study:
 
 - ``vaelib.data``: MNIST shipped offline with checksums, image validation.
 - ``vaelib.plots``: figure helpers, colour-blind-safe palettes, compact training logs.
+- ``vaelib.checks``: the argument checks of the functions the chapters teach.
+- ``vaelib.claims``: the hidden checks of the text's claims (strict in the build, a
+  note in a reader's session) and each page's seed.
 - ``vaelib.explorer``: live widgets that run in the reader's browser (chapters 4, 5).
 
 Modules exported from the chapters by ``python scripts/export.py`` (never edit them by

@@ -4,6 +4,7 @@
 __all__ = [
     "error_per_image",
     "pca_reconstruct",
+    "fit_reconstruction",
     "train_linear_autoencoder",
     "principal_angles",
 ]
@@ -13,8 +14,8 @@ import keras
 import numpy as np
 from scipy.linalg import subspace_angles
 
+from . import checks
 from .autoencoder import build_autoencoder, squared_error_per_image
-from .data import as_numeric_array, check_images
 
 
 # %% ../chapters/02_autoencoders_vs_pca.ipynb #07cf5aa0
@@ -31,133 +32,67 @@ def error_per_image(x, x_hat) -> float:
 def pca_reconstruct(x, mean, components, k: int) -> np.ndarray:
     """Rebuild images from their first ``k`` principal components.
 
-    ``mean`` is the mean training image (784 numbers) and ``components`` holds the
-    principal components as orthonormal rows, largest variance first (scikit-learn's
-    ``components_``). Returns ``mean + ((x - mean) @ V_k.T) @ V_k`` with
-    ``V_k = components[:k]``, one row per image.
+    ``mean`` is the mean training image and ``components`` holds the principal
+    components as orthonormal rows, largest variance first (scikit-learn's
+    ``components_``). Returns one reconstructed image per row.
     """
-    x = check_images(x).astype(np.float64)
-    mu = as_numeric_array(mean, "mean", "the mean image").astype(np.float64)
-    v = as_numeric_array(components, "components", "an array of components")
-    if mu.shape != (x.shape[1],):
-        raise ValueError(f"mean must have shape ({x.shape[1]},), got {mu.shape}")
-    if v.ndim != 2 or v.shape[1] != x.shape[1] or v.shape[0] == 0:
-        raise ValueError(
-            f"components must have shape (m, {x.shape[1]}): one component per row, "
-            f"got {v.shape}"
-        )
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k must be an integer, got {k!r}")
-    if not 1 <= k <= v.shape[0]:
-        raise ValueError(f"k must be between 1 and {v.shape[0]}, got {k}")
-    if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(v))):
-        raise ValueError("mean and components must not contain NaN or infinite values")
-    v_k = v[:k].astype(np.float64)
-    x -= mu  # x is our own float64 copy: centre it in place
-    x_hat = (x @ v_k.T) @ v_k
-    x_hat += mu  # in place too: 60,000 images are 376 MB in float64
+    x, mean, components, k = checks.pca_inputs(x, mean, components, k)
+    v_k = components[:k].astype(np.float64)  # the first k components, as rows
+    x -= mean  # x is a float64 copy: centre it in place (60,000 images are 376 MB)
+    x_hat = (x @ v_k.T) @ v_k  # code z = x V_k, then back: z V_k^T
+    x_hat += mean
     return x_hat
 
 
 # %% ../chapters/02_autoencoders_vs_pca.ipynb #c06a8d9d
-def train_linear_autoencoder(
-    x_centred,
-    k: int,
-    epochs: int,
-    batch_size: int = 1000,
-    learning_rate: float = 0.01,
-    seed: int = 0,
-    callbacks=(),
+def fit_reconstruction(
+    model, x, epochs: int, batch_size=1000, learning_rate=0.01, callbacks=()
 ):
-    """Train a linear autoencoder (one weight matrix each way) with squared error.
+    """Train ``model`` to rebuild ``x`` with squared error: this chapter's recipe.
 
-    ``x_centred`` holds centred data, one example per row. Adam follows a cosine
-    learning-rate decay from ``learning_rate`` to zero over the run. Returns
-    ``(encoder, decoder, autoencoder, history)``; the decoder's basis vectors are the
-    rows of ``decoder.get_layer("reconstruction").get_weights()[0]``.
+    Adam, with a learning rate that decays from ``learning_rate`` to zero along a
+    cosine over the run. Returns Keras's ``History``.
     """
-    x = as_numeric_array(x_centred, "x_centred", "an array of centred examples")
-    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
-        raise ValueError(
-            f"x_centred must have shape (n, d) with n, d > 0, got {x.shape}"
-        )
-    x = x.astype(np.float32, copy=False)  # the caller's array when already float32
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x_centred contains NaN or infinite values")
-    for name, value in (("k", k), ("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {value!r}")
-        if value < 1:
-            raise ValueError(f"{name} must be positive, got {value}")
-    if k > x.shape[1]:
-        raise ValueError(f"k must be at most the dimension {x.shape[1]}, got {k}")
-    if isinstance(learning_rate, bool) or not isinstance(
-        learning_rate, (int, float, np.floating)
-    ):
-        raise TypeError(f"learning_rate must be a number, got {learning_rate!r}")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+    x, epochs, batch_size, learning_rate = checks.fit_inputs(
+        x, epochs, batch_size, learning_rate
+    )
+    steps = epochs * int(np.ceil(len(x) / batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse")
+    return model.fit(
+        x, x, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=list(callbacks)
+    )
+
+
+# %% ../chapters/02_autoencoders_vs_pca.ipynb #c77629f8
+def train_linear_autoencoder(
+    x_centred, k, epochs, batch_size=1000, learning_rate=0.01, seed=0, callbacks=()
+):
+    """A linear autoencoder (one weight matrix each way), trained on centred data.
+
+    Returns ``(encoder, decoder, autoencoder, history)``; the decoder's basis vectors
+    are the rows of ``decoder.get_layer("reconstruction").get_weights()[0]``.
+    """
+    x, k, seed = checks.linear_autoencoder_inputs(x_centred, k, seed)
     keras.utils.set_random_seed(seed)
     encoder, decoder, autoencoder = build_autoencoder(
-        int(k),
-        hidden=(),
-        activation=None,
-        output_activation=None,
-        input_dim=x.shape[1],
-        name=f"linear_{k}",
+        k, hidden=(), activation=None, output_activation=None, input_dim=x.shape[1]
     )
-    steps = int(epochs) * int(np.ceil(len(x) / batch_size))
-    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
-    autoencoder.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse")
-    history = autoencoder.fit(
-        x,
-        x,
-        batch_size=int(batch_size),
-        epochs=int(epochs),
-        shuffle=True,
-        verbose=0,
-        callbacks=list(callbacks),
+    history = fit_reconstruction(
+        autoencoder, x, epochs, batch_size, learning_rate, callbacks
     )
     return encoder, decoder, autoencoder, history
 
 
 # %% ../chapters/02_autoencoders_vs_pca.ipynb #7fd00023
-def _basis(m, name: str) -> np.ndarray:
-    arr = as_numeric_array(m, name, "a 2-D array of basis vectors")
-    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(
-            f"{name} must be a non-empty 2-D array (dimension, k), got {arr.shape}"
-        )
-    arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if arr.shape[1] > arr.shape[0]:
-        raise ValueError(
-            f"{name} has more columns ({arr.shape[1]}) than rows ({arr.shape[0]}): "
-            "pass the basis vectors as columns, shape (dimension, k)"
-        )
-    if np.linalg.matrix_rank(arr) < arr.shape[1]:
-        raise ValueError(f"the columns of {name} are linearly dependent")
-    return arr
-
-
 def principal_angles(a, b, degrees: bool = True) -> np.ndarray:
-    """Principal angles between the subspaces spanned by the columns of ``a`` and ``b``.
+    """Principal angles between the spans of the columns of ``a`` and of ``b``.
 
-    ``a`` has shape (dimension, k_a) and ``b`` (dimension, k_b): basis vectors as
-    columns (transpose a Keras decoder kernel, which stores them as rows). The columns
-    need not be orthonormal, only linearly independent. Returns the ``min(k_a, k_b)``
-    angles from largest to smallest, in degrees unless ``degrees=False``; all are 0
-    when one subspace contains the other.
+    ``a`` is (dimension, k_a) and ``b`` (dimension, k_b): basis vectors as columns,
+    linearly independent but not necessarily orthonormal (transpose a Keras decoder
+    kernel, which stores them as rows). Returns the ``min(k_a, k_b)`` angles, largest
+    first, in degrees unless ``degrees=False``.
     """
-    a = _basis(a, "a")
-    b = _basis(b, "b")
-    if a.shape[0] != b.shape[0]:
-        raise ValueError(
-            f"a and b must live in the same space: a has {a.shape[0]} rows, "
-            f"b has {b.shape[0]}"
-        )
-    if not isinstance(degrees, bool):
-        raise TypeError(f"degrees must be True or False, got {degrees!r}")
+    a, b, degrees = checks.basis_pair(a, b, degrees)
     angles = subspace_angles(a, b)
     return np.degrees(angles) if degrees else angles
