@@ -7,9 +7,11 @@ URL set in _config.yml; elsewhere vaelib is already installed (``pip install -r
 requirements.txt``), or found in the checkout. It always quiets TensorFlow's start-up
 logs before TensorFlow is imported (on Colab without a GPU, its error line about CUDA
 too), and its Python warnings once it is imported, keeps a Keras backend the reader
-chose (JAX when TensorFlow is missing), provides ``glue`` (a plain display on Colab,
-which has no myst-nb), keeps Keras from importing TensorFlow only to seed it when
-another backend runs, and prints the Keras version and backend.
+chose (JAX when TensorFlow is missing) unless it is a JAX release that trains wrongly
+(``JAX_AFFECTED``: it says so, then runs TensorFlow, or stops where there is none),
+provides ``glue`` (a plain display on Colab, which has no myst-nb), keeps Keras from
+importing TensorFlow only to seed it when another backend runs, and prints the Keras
+version and backend.
 
     python scripts/setup_cell.py          # rewrite the set-up cell of every notebook
     python scripts/setup_cell.py --check  # exit 1 if any notebook is out of sync
@@ -31,10 +33,15 @@ TAG = "remove-input"  # the code is hidden; the backend line it prints is shown
 TEMPLATE = """\
 # Set-up (its code is hidden in the book). Runs as is locally, in CI and on Colab.
 import glob
+import importlib.metadata
 import importlib.util
 import os
+import re
 import sys
 
+# The jaxlib releases whose Keras training goes wrong on CPU: from the first up to the
+# second, excluded (jax-ml/jax issue 31473; Colab's 0.7.2 is one). Checked below.
+JAX_AFFECTED = ("0.7.1", "0.10.2")
 ON_COLAB = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 # Quiet TensorFlow's start-up logs: both are needed, before TensorFlow is imported.
 # It reads the level once, as it loads: 3, which hides its C++ errors all session, is
@@ -46,6 +53,22 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # kept; otherwise Keras's default (TensorFlow), or JAX where TensorFlow is missing.
 if "KERAS_BACKEND" not in os.environ and not importlib.util.find_spec("tensorflow"):
     os.environ["KERAS_BACKEND"] = "jax"
+# An affected JAX trains badly without an error: use TensorFlow instead, or stop here.
+if os.environ.get("KERAS_BACKEND") == "jax" and importlib.util.find_spec("jaxlib"):
+    jax_version, (low, high) = importlib.metadata.version("jaxlib"), JAX_AFFECTED
+    first, fixed, installed = (
+        tuple(map(int, re.findall(r"\\d+", v)[:3])) for v in (low, high, jax_version)
+    )
+    if first <= installed < fixed:
+        problem = (
+            f"JAX {{jax_version}} may train Keras models wrongly on CPU (a regression "
+            f"of JAX {{low}} up to {{high}}, excluded): pip install -U "
+            f'"jax[cpu]>={{high}}", then restart the runtime'
+        )
+        if not importlib.util.find_spec("tensorflow"):
+            raise RuntimeError(f"{{problem}}, or install TensorFlow.")
+        print(f"{{problem}}. This page runs on TensorFlow instead.")
+        os.environ["KERAS_BACKEND"] = "tensorflow"
 
 REPOSITORY = "{url}"
 try:

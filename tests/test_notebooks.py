@@ -321,3 +321,90 @@ def test_setup_cell_hides_tensorflow_errors_only_on_colab_without_a_gpu(
     monkeypatch.setattr(glob, "glob", lambda pattern: ["nvidia0"] if gpu else [])
     exec(compile(head, "setup-cell", "exec"), {})
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == level
+
+
+# The set-up cell's JAX_AFFECTED: the first jaxlib release that trains wrongly on CPU,
+# and the first that is fixed.
+JAX_AFFECTED = re.search(
+    r'JAX_AFFECTED = \("([\d.]+)", "([\d.]+)"\)', setup_cell.TEMPLATE
+).groups()
+
+
+def run_setup_cell_head(monkeypatch, chosen, jaxlib, tensorflow):
+    """The set-up cell up to its vaelib install (no Keras import), with the backend the
+    reader chose (None: none), the installed jaxlib's version (None: no jaxlib) and
+    TensorFlow's presence faked. Returns the backend it leaves for Keras."""
+    import importlib.metadata
+    import importlib.util
+
+    if chosen:
+        monkeypatch.setenv("KERAS_BACKEND", chosen)
+    else:
+        monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    installed = {"jaxlib": jaxlib is not None, "tensorflow": tensorflow}
+    find_spec = importlib.util.find_spec
+    head = setup_cell.cell_source().split("\nREPOSITORY = ")[0]
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            importlib.util,
+            "find_spec",
+            lambda name, *args: (
+                (object() if installed[name] else None)
+                if name in installed
+                else find_spec(name, *args)
+            ),
+        )
+        patch.setattr(importlib.metadata, "version", {"jaxlib": jaxlib}.__getitem__)
+        exec(compile(head, "setup-cell", "exec"), {})
+    return os.environ.get("KERAS_BACKEND")
+
+
+@pytest.mark.parametrize(
+    "chosen, jaxlib, tensorflow, runs",
+    [
+        ("jax", "0.7.2", True, "tensorflow"),  # Colab's JAX, chosen: TensorFlow instead
+        ("jax", JAX_AFFECTED[0], True, "tensorflow"),
+        ("jax", "0.7.0", True, "jax"),  # before the regression
+        ("jax", JAX_AFFECTED[1], True, "jax"),  # fixed (the book's own pin)
+        (None, JAX_AFFECTED[1], False, "jax"),  # no TensorFlow: JAX, unaffected
+        ("jax", "0.4.38", False, "jax"),  # Intel Macs' JAX
+        ("tensorflow", "0.7.2", True, "tensorflow"),  # JAX installed, not used
+        ("jax", None, True, "jax"),  # no jaxlib: nothing to check (Keras will say)
+    ],
+)
+def test_setup_cell_runs_tensorflow_instead_of_a_jax_that_trains_wrongly(
+    monkeypatch, capsys, chosen, jaxlib, tensorflow, runs
+):
+    """Keras on JAX 0.7.2 (Colab's) reaches 66% test accuracy where TensorFlow and JAX
+    0.10.2 reach 90% (an MLP, one epoch of MNIST): the set-up cell runs TensorFlow
+    instead of an affected JAX, and says so in one line on stdout, before Keras is
+    imported. Otherwise it prints nothing."""
+    assert run_setup_cell_head(monkeypatch, chosen, jaxlib, tensorflow) == runs
+    out, err = capsys.readouterr()
+    assert not err
+    if runs == chosen or chosen is None:
+        assert out == ""
+        return
+    assert out.count("\n") == 1, out
+    for part in (
+        f"JAX {jaxlib} may train Keras models wrongly",
+        f"JAX {JAX_AFFECTED[0]} up to {JAX_AFFECTED[1]}, excluded",
+        f'pip install -U "jax[cpu]>={JAX_AFFECTED[1]}", then restart the runtime',
+        "This page runs on TensorFlow instead.",
+    ):
+        assert part in out, out
+
+
+@pytest.mark.parametrize("chosen", ["jax", None])
+def test_setup_cell_stops_on_a_jax_that_trains_wrongly_without_tensorflow(
+    monkeypatch, capsys, chosen
+):
+    """No TensorFlow to fall back on (chosen JAX, or JAX because TensorFlow is missing):
+    the set-up cell stops, with what to install, before anything trains."""
+    with pytest.raises(RuntimeError) as stop:
+        run_setup_cell_head(monkeypatch, chosen, "0.7.2", tensorflow=False)
+    message = str(stop.value)
+    assert message.startswith("JAX 0.7.2 may train Keras models wrongly"), message
+    assert f'pip install -U "jax[cpu]>={JAX_AFFECTED[1]}"' in message
+    assert message.endswith("or install TensorFlow."), message
+    assert capsys.readouterr() == ("", "")
