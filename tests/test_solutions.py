@@ -34,6 +34,8 @@ IDS = [p.name for p in NOTEBOOKS]
 
 SCRATCH = "exercise-scratch"
 HIDDEN = {"remove-cell", "remove-input"}  # what the HTML does not show of a code cell
+# A hidden check of a conclusion: an assert, or vaelib.claims.check (chapter 2 on)
+CLAIM_CHECK = re.compile(r"\bassert\b|\bcheck\(")
 
 # ---------------------------------------------------------------- parsing Markdown
 
@@ -187,7 +189,9 @@ def check_solutions(nb) -> Solutions:
             if gated is not None:
                 gated["cells"] += 1
                 gated["visible"] += not (tags & HIDDEN)
-                gated["asserts"] += bool(tags & HIDDEN and "assert" in cell.source)
+                gated["asserts"] += bool(
+                    tags & HIDDEN and CLAIM_CHECK.search(cell.source)
+                )
                 if SCRATCH in tags:
                     problems.append(
                         f"{found.name(gated['label'])}: a scratch cell (tag {SCRATCH})"
@@ -333,6 +337,14 @@ PROSE = (
     "a plain block\n```\n\n:::{note}\nA note.\n:::\n````"
 )
 GOOD = [EXERCISE, SCRATCH_CELL, START, CODE, ASSERT, "Between.", CODE, END, PROSE]
+
+
+def test_a_claims_check_counts_as_the_hidden_check_and_a_comment_does_not():
+    checked = ("code", 'check(total == 3, "the sum is three", total)', ["remove-cell"])
+    assert check_solutions(notebook(*replace(GOOD, ASSERT, checked))).problems == []
+    remark = ("code", "# no check here: recheck(total) later", ["remove-cell"])
+    problems = check_solutions(notebook(*replace(GOOD, ASSERT, remark))).problems
+    assert any("asserts the solution's conclusion" in p for p in problems)
 
 
 def test_the_checker_accepts_the_pattern():
